@@ -1,0 +1,68 @@
+# Haven: `make run` serves a demo on http://127.0.0.1:8000; `make test` runs everything CI runs.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+HAVEN_TEST_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/haven
+APT_PACKAGES := chromium gettext
+
+.PHONY: install run test test-sqlite test-postgres lint format messages system-packages bench clean
+
+$(BIN)/haven: pyproject.toml
+	$(PYTHON) -c 'import sys; sys.exit("Haven needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(BIN)/haven
+
+install: $(BIN)/haven
+
+run: install
+	HAVEN_DEBUG=true $(BIN)/haven migrate --no-input
+	HAVEN_DEBUG=true $(BIN)/haven seed_demo
+	HAVEN_DEBUG=true $(BIN)/haven runserver 127.0.0.1:$(PORT)
+
+# Debian's Chromium for the browser tests and gettext for the catalogue check, when missing.
+system-packages:
+	@missing=""; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	command -v xgettext >/dev/null || missing="$$missing gettext"; \
+	if [ -n "$$missing" ]; then \
+		if command -v apt-get >/dev/null; then \
+			echo "Installing$$missing"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+		else \
+			echo "Missing$$missing and no apt-get: install them by hand." >&2; exit 1; \
+		fi; \
+	fi
+
+lint: install
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+test-sqlite: install system-packages
+	env -u HAVEN_DATABASE_URL HAVEN_DEBUG=true $(BIN)/pytest -n 2
+
+test-postgres: install system-packages
+	@$(BIN)/python -c "import psycopg, sys; psycopg.connect(sys.argv[1], dbname='postgres', connect_timeout=5).close()" '$(HAVEN_TEST_DATABASE_URL)' \
+		|| { echo "PostgreSQL is not reachable at $(HAVEN_TEST_DATABASE_URL) (set HAVEN_TEST_DATABASE_URL)" >&2; exit 1; }
+	HAVEN_DEBUG=true HAVEN_DATABASE_URL='$(HAVEN_TEST_DATABASE_URL)' $(BIN)/pytest -n 2
+
+test: lint test-sqlite test-postgres
+
+# Extract strings, fill the English catalogue, compile both. Translate new Vietnamese strings
+# in locale/vi/LC_MESSAGES/django.po before committing.
+messages: install
+	HAVEN_DEBUG=true $(BIN)/haven makemessages -l vi -l en --no-obsolete
+	$(BIN)/python scripts/fill_english_catalogue.py locale/en/LC_MESSAGES/django.po
+	HAVEN_DEBUG=true $(BIN)/haven compilemessages --ignore .venv --ignore var
+
+bench: install
+	HAVEN_DEBUG=true $(BIN)/python bench/pages.py
+
+clean:
+	rm -rf $(VENV) var

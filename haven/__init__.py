@@ -1,0 +1,1 @@
+"""Haven: a counter-trafficking platform for South-East Asia."""

@@ -1,0 +1,24 @@
+from django.core.management.base import BaseCommand
+
+from haven.accounts.demo import PERSONAS, create_demo_data
+from haven.accounts.services import generate_password
+
+
+class Command(BaseCommand):
+    help = "Create the demo organisations and staff accounts; print new passwords once."
+
+    def handle(self, *args, **options):
+        created = create_demo_data(lambda username: generate_password())
+        if not created:
+            self.stdout.write(
+                "The demo accounts already exist; their passwords were shown when they were made."
+            )
+            return
+        self.stdout.write("Demo accounts (the passwords are shown only this once):")
+        roles = {persona.username: persona.role for persona in PERSONAS}
+        for username, password in created.items():
+            self.stdout.write(f"  {username:<8} {roles[username]:<13} {password}")
+        self.stdout.write(
+            "Roles that see personal data set up two-factor sign-in (an authenticator app) "
+            "the first time they sign in."
+        )

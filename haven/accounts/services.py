@@ -1,0 +1,172 @@
+"""Every change to organisations, staff accounts and tokens, each audited in one transaction."""
+
+import secrets
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from haven.accounts.models import ApiToken, Organisation, User, hash_token
+from haven.accounts.roles import Role
+from haven.audit.services import record_event
+
+ORGANISATION_FIELDS = ("name", "org_type", "country", "receives_public_reports")
+
+
+def _changed_fields(instance, values: dict) -> list[str]:
+    return sorted(field for field, value in values.items() if getattr(instance, field) != value)
+
+
+@transaction.atomic
+def create_organisation(*, actor, **values) -> Organisation:
+    organisation = Organisation.objects.create(**values)
+    record_event(
+        "organisation.created",
+        actor=actor,
+        obj=organisation,
+        organisation=organisation,
+        summary={"org_type": organisation.org_type, "country": str(organisation.country)},
+    )
+    return organisation
+
+
+@transaction.atomic
+def update_organisation(organisation: Organisation, *, actor, **values) -> list[str]:
+    changed = _changed_fields(organisation, values)
+    if changed:
+        for field in changed:
+            setattr(organisation, field, values[field])
+        organisation.save(update_fields=changed)
+        record_event(
+            "organisation.changed",
+            actor=actor,
+            obj=organisation,
+            organisation=organisation,
+            summary={"fields": changed},
+        )
+    return changed
+
+
+def generate_password() -> str:
+    return secrets.token_urlsafe(12)
+
+
+@transaction.atomic
+def create_member(
+    *,
+    actor,
+    organisation: Organisation | None,
+    username: str,
+    role: str,
+    password: str,
+    first_name: str = "",
+    last_name: str = "",
+    email: str = "",
+) -> User:
+    user = User(
+        username=username,
+        organisation=organisation,
+        role=role,
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
+        is_staff=role == Role.SYSADMIN,
+        is_superuser=role == Role.SYSADMIN,
+    )
+    user.set_password(password)
+    user.save()
+    record_event(
+        "user.created", actor=actor, obj=user, organisation=organisation, summary={"role": role}
+    )
+    return user
+
+
+@transaction.atomic
+def change_member(member: User, *, actor, **values) -> list[str]:
+    """Change a member's profile, role or active state; the audit names the fields only."""
+    if "role" in values:
+        values["is_staff"] = values["is_superuser"] = values["role"] == Role.SYSADMIN
+    changed = _changed_fields(member, values)
+    if changed:
+        for field in changed:
+            setattr(member, field, values[field])
+        member.save(update_fields=changed)
+        summary = {"fields": changed}
+        if "role" in changed:
+            summary["role"] = member.role
+        if "is_active" in changed:
+            summary["is_active"] = member.is_active
+        record_event(
+            "user.changed",
+            actor=actor,
+            obj=member,
+            organisation=member.organisation,
+            summary=summary,
+        )
+    return changed
+
+
+@transaction.atomic
+def set_member_password(member: User, *, actor, password: str) -> None:
+    member.set_password(password)
+    member.save(update_fields=["password"])
+    record_event("user.password_set", actor=actor, obj=member, organisation=member.organisation)
+
+
+@transaction.atomic
+def reset_two_factor(member: User, *, actor) -> int:
+    """Remove a member's authenticator so they enrol a new one at their next login."""
+    removed, _ = TOTPDevice.objects.filter(user=member).delete()
+    record_event(
+        "user.two_factor_reset",
+        actor=actor,
+        obj=member,
+        organisation=member.organisation,
+        summary={"devices_removed": removed},
+    )
+    return removed
+
+
+@transaction.atomic
+def confirm_two_factor(device: TOTPDevice) -> None:
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    record_event("auth.two_factor_enrolled", actor=device.user, obj=device.user)
+
+
+@transaction.atomic
+def create_api_token(
+    user: User, *, actor, name: str, valid_days: int | None = None
+) -> tuple[ApiToken, str]:
+    """Return the token row and the token itself, which is shown once and never stored."""
+    secret = ApiToken.generate()
+    token = ApiToken.objects.create(
+        user=user,
+        name=name,
+        digest=hash_token(secret),
+        hint=secret[:8],
+        expires_at=timezone.now() + timedelta(days=valid_days) if valid_days else None,
+    )
+    record_event(
+        "token.created",
+        actor=actor,
+        obj=user,
+        organisation=user.organisation,
+        summary={"token": str(token.pk), "valid_days": valid_days},
+    )
+    return token, secret
+
+
+@transaction.atomic
+def revoke_api_token(token: ApiToken, *, actor) -> None:
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        record_event(
+            "token.revoked",
+            actor=actor,
+            obj=token.user,
+            organisation=token.user.organisation,
+            summary={"token": str(token.pk)},
+        )

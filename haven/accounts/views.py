@@ -1,0 +1,333 @@
+"""Staff pages: sign in with two-factor, the staff home, API tokens and the organisation's team."""
+
+import base64
+import time
+
+import segno
+from axes.handlers.proxy import AxesProxyHandler
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login, logout, update_session_auth_hash
+from django.contrib.auth import signals as auth_signals
+from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import PasswordChangeForm as OwnPasswordForm
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
+from django_otp import match_token, user_has_device
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from haven.accounts import services
+from haven.accounts.access import (
+    access_member,
+    access_organisation,
+    has_capability,
+    require_capability,
+    staff_view,
+    two_factor_satisfied,
+)
+from haven.accounts.forms import CodeForm, MemberChangeForm, MemberCreateForm, TokenForm
+from haven.accounts.models import ApiToken, User
+from haven.accounts.roles import Capability
+from haven.audit.services import record_event
+
+PENDING_KEY = "haven_pending_login"
+PENDING_SECONDS = 300
+
+
+def _next_url(request) -> str:
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return reverse("accounts:home")
+
+
+def _with_next(url: str, next_url: str) -> str:
+    return f"{url}?{urlencode({'next': next_url})}"
+
+
+def _pending_user(request) -> User | None:
+    """The user who gave a correct password and still owes a second factor."""
+    pending = request.session.get(PENDING_KEY)
+    if not pending or time.time() - pending["at"] > PENDING_SECONDS:
+        request.session.pop(PENDING_KEY, None)
+        return None
+    return User.objects.filter(pk=pending["user"], is_active=True).first()
+
+
+def _two_factor_user(request) -> User | None:
+    if request.user.is_authenticated:
+        return request.user
+    return _pending_user(request)
+
+
+def _complete_login(request, user: User, device=None):
+    backend = request.session.get(PENDING_KEY, {}).get("backend")
+    request.session.pop(PENDING_KEY, None)
+    if not request.user.is_authenticated:
+        login(request, user, backend=backend or settings.AUTHENTICATION_BACKENDS[-1])
+    if device is not None:
+        otp_login(request, device)
+    record_event("auth.login", actor=user, summary={"two_factor": device is not None})
+
+
+def _second_factor_failed(request, user: User):
+    """Count a wrong code like a wrong password, so guessing codes also ends in a lockout."""
+    auth_signals.user_login_failed.send(
+        sender=__name__, credentials={"username": user.username}, request=request
+    )
+    record_event("auth.login_failed", actor=user, summary={"reason": "two_factor"})
+
+
+def _is_locked(request, user: User) -> bool:
+    return AxesProxyHandler.is_locked(request, credentials={"username": user.username})
+
+
+@never_cache
+def login_view(request):
+    next_url = _next_url(request)
+    if request.user.is_authenticated:
+        if two_factor_satisfied(request.user):
+            return redirect(next_url)
+        return redirect(_with_next(reverse("accounts:verify"), next_url))
+
+    form = AuthenticationForm(request, data=request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            user = form.get_user()
+            if user.requires_two_factor or user_has_device(user, confirmed=True):
+                request.session.cycle_key()
+                request.session[PENDING_KEY] = {
+                    "user": str(user.pk),
+                    "at": time.time(),
+                    "backend": user.backend,
+                }
+                step = (
+                    "accounts:verify" if user_has_device(user, confirmed=True) else "accounts:enrol"
+                )
+                return redirect(_with_next(reverse(step), next_url))
+            _complete_login(request, user)
+            return redirect(next_url)
+        known = User.objects.filter(username=request.POST.get("username", "")).first()
+        reason = "locked" if getattr(request, "axes_locked_out", False) else "password"
+        record_event(
+            "auth.login_failed",
+            actor=known,
+            summary={"reason": reason, "known_user": known is not None},
+        )
+    return render(request, "accounts/login.html", {"form": form, "next": next_url})
+
+
+@never_cache
+def verify_view(request):
+    next_url = _next_url(request)
+    user = _two_factor_user(request)
+    if user is None:
+        messages.info(request, _("Your sign-in took too long. Please start again."))
+        return redirect(_with_next(reverse("accounts:login"), next_url))
+    if request.user.is_authenticated and request.user.is_verified():
+        return redirect(next_url)
+    if not user_has_device(user, confirmed=True):
+        return redirect(_with_next(reverse("accounts:enrol"), next_url))
+    if _is_locked(request, user):
+        request.session.pop(PENDING_KEY, None)
+        return lockout_response(request)
+
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        device = match_token(user, form.cleaned_data["code"])
+        if device is not None:
+            _complete_login(request, user, device)
+            return redirect(next_url)
+        _second_factor_failed(request, user)
+        if _is_locked(request, user):
+            request.session.pop(PENDING_KEY, None)
+            return lockout_response(request)
+        form.add_error(
+            "code",
+            _("That code is not right, or was already used. Wait for a new code and try again."),
+        )
+    return render(request, "accounts/verify.html", {"form": form, "next": next_url})
+
+
+def lockout_response(request, original_response=None, credentials=None):
+    """The page for a locked account (also django-axes' AXES_LOCKOUT_CALLABLE)."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    return render(request, "accounts/locked.html", {"minutes": minutes}, status=429)
+
+
+@never_cache
+def enrol_view(request):
+    next_url = _next_url(request)
+    user = _two_factor_user(request)
+    if user is None:
+        return redirect(_with_next(reverse("accounts:login"), next_url))
+    if user_has_device(user, confirmed=True):
+        if request.user.is_authenticated and request.user.is_verified():
+            messages.info(request, _("Two-factor sign-in is already set up."))
+            return redirect(next_url)
+        return redirect(_with_next(reverse("accounts:verify"), next_url))
+    if _is_locked(request, user):
+        request.session.pop(PENDING_KEY, None)
+        return lockout_response(request)
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["code"]):
+            services.confirm_two_factor(device)
+            _complete_login(request, user, device)
+            messages.success(request, _("Two-factor sign-in is set up."))
+            return redirect(next_url)
+        _second_factor_failed(request, user)
+        form.add_error(
+            "code",
+            _("That code is not right. Check that your phone's clock is correct and try again."),
+        )
+
+    secret = base64.b32encode(device.bin_key).decode()
+    context = {
+        "form": form,
+        "next": next_url,
+        "qr_svg": segno.make(device.config_url, error="m").svg_inline(
+            scale=5, dark="#000", light="#fff", omitsize=False
+        ),
+        "secret_groups": [secret[i : i + 4] for i in range(0, len(secret), 4)],
+    }
+    return render(request, "accounts/enrol.html", context)
+
+
+@require_POST
+def logout_view(request):
+    if request.user.is_authenticated:
+        record_event("auth.logout", actor=request.user)
+    logout(request)
+    messages.info(request, _("You have signed out."))
+    return redirect("accounts:login")
+
+
+@staff_view()
+def home(request):
+    user = request.user
+    context = {
+        "capabilities": sorted(user.capabilities),
+        "two_factor": user_has_device(user, confirmed=True),
+    }
+    return render(request, "accounts/home.html", context)
+
+
+@staff_view()
+def password_view(request):
+    form = OwnPasswordForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.set_member_password(
+            request.user, actor=request.user, password=form.cleaned_data["new_password1"]
+        )
+        update_session_auth_hash(request, request.user)
+        messages.success(request, _("Your password was changed."))
+        return redirect("accounts:home")
+    return render(request, "accounts/password.html", {"form": form})
+
+
+@staff_view()
+def tokens(request):
+    form = TokenForm(request.POST or None)
+    new_token = None
+    if request.method == "POST" and form.is_valid():
+        _, new_token = services.create_api_token(
+            request.user,
+            actor=request.user,
+            name=form.cleaned_data["name"],
+            valid_days=form.cleaned_data["valid_days"],
+        )
+        form = TokenForm()
+    context = {
+        "form": form,
+        "new_token": new_token,
+        "tokens": ApiToken.objects.filter(user=request.user),
+    }
+    return render(request, "accounts/tokens.html", context)
+
+
+@require_POST
+@staff_view()
+def revoke_token(request, token_id):
+    token = get_object_or_404(ApiToken, pk=token_id, user=request.user)
+    services.revoke_api_token(token, actor=request.user)
+    messages.success(request, _("The token was revoked."))
+    return redirect("accounts:tokens")
+
+
+@staff_view()
+def organisation(request, organisation_id):
+    org = access_organisation(request.user, organisation_id)
+    members = org.members.order_by("username")
+    context = {
+        "organisation": org,
+        "members": members,
+        "can_manage": has_capability(request.user, Capability.ORG_ADMIN),
+    }
+    return render(request, "accounts/organisation.html", context)
+
+
+@staff_view()
+def add_member(request, organisation_id):
+    org = access_organisation(request.user, organisation_id)
+    require_capability(request.user, Capability.ORG_ADMIN)
+    form = MemberCreateForm(request.POST or None, actor=request.user)
+    if request.method == "POST" and form.is_valid():
+        password = services.generate_password()
+        member = services.create_member(
+            actor=request.user, organisation=org, password=password, **form.cleaned_data
+        )
+        context = {"member": member, "password": password, "organisation": org}
+        return render(request, "accounts/member_created.html", context)
+    return render(request, "accounts/member_add.html", {"form": form, "organisation": org})
+
+
+@staff_view()
+def member(request, member_id):
+    target = access_member(request.user, member_id)
+    form = MemberChangeForm(request.POST or None, instance=target, actor=request.user)
+    if request.method == "POST" and form.is_valid():
+        values = {field: form.cleaned_data[field] for field in form.changed_data}
+        # ModelForm.is_valid() already copied the values onto the instance: reload to compare.
+        target.refresh_from_db()
+        services.change_member(target, actor=request.user, **values)
+        messages.success(request, _("The changes were saved."))
+        return redirect("accounts:organisation", organisation_id=target.organisation_id)
+    context = {
+        "member": target,
+        "form": form,
+        "two_factor": user_has_device(target, confirmed=True),
+    }
+    return render(request, "accounts/member.html", context)
+
+
+@require_POST
+@staff_view()
+def reset_member_two_factor(request, member_id):
+    target = access_member(request.user, member_id)
+    services.reset_two_factor(target, actor=request.user)
+    messages.success(
+        request, _("Two-factor sign-in was reset. They will set it up again at their next sign-in.")
+    )
+    return redirect("accounts:member", member_id=target.pk)
+
+
+@require_POST
+@staff_view()
+def reset_member_password(request, member_id):
+    target = access_member(request.user, member_id)
+    password = services.generate_password()
+    services.set_member_password(target, actor=request.user, password=password)
+    context = {"member": target, "password": password, "organisation": target.organisation}
+    return render(request, "accounts/member_created.html", context)

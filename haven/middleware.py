@@ -1,0 +1,66 @@
+"""Middleware that keeps the public untraceable and adds the headers every response carries."""
+
+from django.conf import settings
+from django.middleware import csrf
+
+# Headers that identify a visitor or their device. Proxies' X-Forwarded-Proto is kept: it only
+# says whether the visitor used HTTPS.
+CLIENT_HEADERS = (
+    "HTTP_USER_AGENT",
+    "HTTP_X_FORWARDED_FOR",
+    "HTTP_X_REAL_IP",
+    "HTTP_FORWARDED",
+    "HTTP_CLIENT_IP",
+    "HTTP_TRUE_CLIENT_IP",
+    "HTTP_CF_CONNECTING_IP",
+    "HTTP_SEC_CH_UA",
+    "HTTP_SEC_CH_UA_MOBILE",
+    "HTTP_SEC_CH_UA_PLATFORM",
+)
+
+
+def forget_client_middleware(get_response):
+    """Remove the client's address and user agent before any other code can store or log them."""
+
+    def middleware(request):
+        request.META["REMOTE_ADDR"] = ""
+        for header in CLIENT_HEADERS:
+            request.META.pop(header, None)
+        return get_response(request)
+
+    return middleware
+
+
+def no_client_address(request) -> None:
+    """For django-axes: lockouts are keyed by username only, never by address."""
+    return None
+
+
+def security_headers_middleware(get_response):
+    def middleware(request):
+        response = get_response(request)
+        response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        response.headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            # Nothing a signed-in person sees may stay in a shared browser's cache.
+            response.headers["Cache-Control"] = "no-store"
+        return response
+
+    return middleware
+
+
+class CsrfViewMiddleware(csrf.CsrfViewMiddleware):
+    """Django's CSRF protection, made to work with `Referrer-Policy: no-referrer`.
+
+    Under that policy browsers send `Origin: null` on same-origin form posts, which Django's
+    origin check refuses. A browser also says where a request comes from in `Sec-Fetch-Site`,
+    which no page can forge: a null origin is accepted when that says "same-origin" (or is
+    missing, in browsers older than 2020), never when it says "cross-site" or "same-site".
+    The CSRF token is checked as before in every case.
+    """
+
+    def _origin_verified(self, request):
+        if request.META.get("HTTP_ORIGIN") == "null":
+            return request.META.get("HTTP_SEC_FETCH_SITE", "same-origin") == "same-origin"
+        return super()._origin_verified(request)

@@ -1,0 +1,264 @@
+"""Haven's settings: everything that differs between deployments comes from HAVEN_* variables.
+
+Each variable is listed, with its default, in .env.example. A bad value stops start-up with a
+message naming the variable.
+"""
+
+import os
+import secrets
+import zoneinfo
+from datetime import timedelta
+from pathlib import Path
+
+import dj_database_url
+from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
+
+from haven.lib.env import (
+    development_secret,
+    env_bool,
+    env_choice,
+    env_int,
+    env_list,
+    new_encryption_key,
+    parse_encryption_keys,
+)
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+DEBUG = env_bool("HAVEN_DEBUG", False)
+DATA_DIR = Path(os.environ.get("HAVEN_DATA_DIR") or BASE_DIR / "var").resolve()
+
+# Secrets: generated once into var/ for development; production must be given real ones.
+SECRET_KEY = os.environ.get("HAVEN_SECRET_KEY", "").strip()
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "HAVEN_SECRET_KEY: must be set when HAVEN_DEBUG is off (50 or more random characters)."
+        )
+    SECRET_KEY = development_secret(DATA_DIR / "secret_key", lambda: secrets.token_urlsafe(50))
+elif len(SECRET_KEY) < 50:
+    raise ImproperlyConfigured("HAVEN_SECRET_KEY: must be at least 50 characters long.")
+
+_encryption_keys = os.environ.get("HAVEN_ENCRYPTION_KEYS", "").strip()
+if not _encryption_keys:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "HAVEN_ENCRYPTION_KEYS: must be set when HAVEN_DEBUG is off "
+            "(see .env.example for the format and how to make a key)."
+        )
+    _encryption_keys = development_secret(
+        DATA_DIR / "encryption_keys", lambda: new_encryption_key("dev1")
+    )
+HAVEN_ENCRYPTION_KEYS = parse_encryption_keys("HAVEN_ENCRYPTION_KEYS", _encryption_keys)
+
+ALLOWED_HOSTS = env_list(
+    "HAVEN_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"] if DEBUG else []
+)
+if not ALLOWED_HOSTS:
+    raise ImproperlyConfigured(
+        "HAVEN_ALLOWED_HOSTS: must list the host names Haven answers to when HAVEN_DEBUG is off."
+    )
+CSRF_TRUSTED_ORIGINS = env_list("HAVEN_CSRF_TRUSTED_ORIGINS", [])
+
+# Database: the embedded SQLite file by default, PostgreSQL for production.
+_database_url = os.environ.get("HAVEN_DATABASE_URL", "").strip() or (
+    f"sqlite:///{DATA_DIR / 'haven.sqlite3'}"
+)
+try:
+    _database = dj_database_url.parse(
+        _database_url,
+        conn_max_age=env_int("HAVEN_DATABASE_CONN_MAX_AGE", 60, minimum=0, maximum=3600),
+        conn_health_checks=True,
+    )
+except Exception as error:  # dj-database-url raises several kinds for bad URLs
+    raise ImproperlyConfigured(f"HAVEN_DATABASE_URL: cannot be read ({error}).") from None
+if _database["ENGINE"] == "django.db.backends.sqlite3":
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    _database["CONN_MAX_AGE"] = 0
+    _database["OPTIONS"] = {
+        # IMMEDIATE takes the write lock at BEGIN, so concurrent writers queue instead of failing
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL",
+    }
+    # Tests use a file too: an in-memory database locks differently from the real thing.
+    _database["TEST"] = {"NAME": str(DATA_DIR / "test-haven.sqlite3")}
+elif _database["ENGINE"] != "django.db.backends.postgresql":
+    raise ImproperlyConfigured(
+        "HAVEN_DATABASE_URL: only sqlite:/// and postgresql:// databases are supported."
+    )
+DATABASES = {"default": _database}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+INSTALLED_APPS = [
+    "haven.admin_site.HavenAdminConfig",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
+    "django_countries",
+    "ninja",
+    "haven.accounts",
+    "haven.audit",
+]
+
+MIDDLEWARE = [
+    "haven.middleware.forget_client_middleware",
+    "django.middleware.security.SecurityMiddleware",
+    "haven.middleware.security_headers_middleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "haven.middleware.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "haven.urls"
+WSGI_APPLICATION = "haven.wsgi.application"
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "haven.context_processors.languages",
+            ],
+        },
+    },
+]
+
+# Accounts: argon2id passwords, two-factor, lockout, idle timeout.
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "accounts:home"
+OTP_TOTP_ISSUER = "Haven"
+
+HAVEN_SESSION_IDLE_MINUTES = env_int("HAVEN_SESSION_IDLE_MINUTES", 30, minimum=5, maximum=1440)
+SESSION_COOKIE_NAME = "haven_session"
+SESSION_COOKIE_AGE = HAVEN_SESSION_IDLE_MINUTES * 60
+SESSION_SAVE_EVERY_REQUEST = True  # each request pushes the expiry: an idle timeout
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_AGE = None  # ends with the browser session
+CSRF_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "haven.views.csrf_failure"
+
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(
+    minutes=env_int("HAVEN_LOCKOUT_MINUTES", 15, minimum=1, maximum=24 * 60)
+)
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True
+AXES_CLIENT_IP_CALLABLE = "haven.middleware.no_client_address"
+AXES_LOCKOUT_CALLABLE = "haven.accounts.views.lockout_response"
+AXES_VERBOSE = False
+AXES_SENSITIVE_PARAMETERS = ["password", "code", "csrfmiddlewaretoken", "next"]
+# Lockouts are by username on purpose: keying them by address would mean keeping addresses.
+# HSTS for subdomains and preloading commit other hosts of the domain; leave it to the operator's
+# proxy, which can add them.
+# W003: CSRF protection is on, through haven.middleware.CsrfViewMiddleware (Django's, subclassed).
+SILENCED_SYSTEM_CHECKS = ["axes.W006", "security.W003", "security.W005", "security.W021"]
+
+# HTTPS and headers. Behind a proxy, the proxy must set X-Forwarded-Proto.
+HAVEN_HTTPS = env_bool("HAVEN_HTTPS", not DEBUG)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HAVEN_HTTPS
+SECURE_SSL_REDIRECT = HAVEN_HTTPS
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = 31536000 if HAVEN_HTTPS else 0
+if env_bool("HAVEN_BEHIND_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_REFERRER_POLICY = "no-referrer"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [NONE],
+        "object-src": [NONE],
+    }
+}
+PERMISSIONS_POLICY = (
+    "accelerometer=(), autoplay=(), camera=(), display-capture=(), geolocation=(), "
+    "gyroscope=(), magnetometer=(), microphone=(), midi=(), payment=(), usb=()"
+)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 200
+
+# Languages: Vietnamese and English first; pages live under /<lang>/.
+LANGUAGE_CODE = env_choice("HAVEN_DEFAULT_LANGUAGE", "vi", ["vi", "en"])
+LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+USE_I18N = True
+USE_TZ = True
+TIME_ZONE = os.environ.get("HAVEN_TIME_ZONE", "").strip() or "Asia/Ho_Chi_Minh"
+if TIME_ZONE not in zoneinfo.available_timezones():
+    raise ImproperlyConfigured(f"HAVEN_TIME_ZONE: unknown time zone {TIME_ZONE!r}.")
+
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+WHITENOISE_USE_FINDERS = DEBUG
+
+# Logs go to standard error, with anything that looks like an IP address removed.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"scrub": {"()": "haven.lib.logs.ScrubClientDataFilter"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["scrub"], "formatter": "plain"}
+    },
+    "root": {
+        "handlers": ["console"],
+        "level": env_choice("HAVEN_LOG_LEVEL", "INFO", ["DEBUG", "INFO", "WARNING", "ERROR"]),
+    },
+    "loggers": {
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+    },
+}

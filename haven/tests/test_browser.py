@@ -1,0 +1,127 @@
+"""Real Chromium (Debian's), driven by Playwright, against a live server."""
+
+import os
+import shutil
+import tempfile
+
+import pytest
+from django.db import connections
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from haven.accounts.models import User
+from haven.conftest import PASSWORD, create_personas
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def browser():
+    # Fail, never skip: CI must have the browser (`make test` installs it).
+    assert os.path.exists(CHROMIUM), "Debian's chromium is missing: apt-get install chromium"
+    from playwright.sync_api import sync_playwright
+
+    # Playwright runs an event loop in this thread; the ORM calls made around it are synchronous.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with tempfile.TemporaryDirectory() as profile, sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            profile, executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True
+        )
+        yield context
+        context.close()
+        # ORM calls made while Playwright's loop runs get their own connections: close them,
+        # or PostgreSQL refuses to drop the test database.
+        connections.close_all()
+    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
+@pytest.fixture
+def personas(transactional_db):
+    create_personas()
+
+
+def watch(page):
+    """Collect console errors (CSP violations show up there) and requests to other hosts."""
+    problems = []
+    page.on("console", lambda message: message.type == "error" and problems.append(message.text))
+    page.on(
+        "request",
+        lambda request: (
+            not request.url.startswith(("http://localhost", "data:"))
+            and problems.append(f"outside request: {request.url}")
+        ),
+    )
+    return problems
+
+
+def test_staff_sign_in_with_two_factor(browser, live_server, personas):
+    alice = User.objects.get(username="alice")
+    device = TOTPDevice.objects.get(user=alice)
+    page = browser.new_page()
+    problems = watch(page)
+    page.goto(f"{live_server.url}/en/staff/login/")
+    page.fill("input[name=username]", "alice")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/staff/login/verify/**")
+    code = f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):06d}"
+    page.fill("input[name=code]", code)
+    page.click("main button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/en/staff/")
+    assert page.locator("h1").inner_text() == "Welcome, Alice Nguyen"
+    assert "Hotline VN" in page.content()
+    # Signing out works from the menu, with no JavaScript needed.
+    page.click("text=Sign out")
+    page.wait_for_url("**/staff/login/")
+    assert "You have signed out." in page.content()
+    assert problems == []
+
+
+def test_enrolment_shows_a_scannable_code(browser, live_server, personas):
+    TOTPDevice.objects.filter(user__username="bob").delete()
+    page = browser.new_page()
+    problems = watch(page)
+    page.goto(f"{live_server.url}/vi/staff/login/")
+    page.fill("input[name=username]", "bob")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_url("**/staff/two-factor/**")
+    box = page.locator("figure.qr svg").bounding_box()
+    assert box["width"] >= 150 and box["height"] >= 150
+    device = TOTPDevice.objects.get(user__username="bob")
+    page.fill("input[name=code]", f"{totp(device.bin_key):06d}")
+    page.click("main button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/vi/staff/")
+    assert "Đã thiết lập xong đăng nhập hai lớp." in page.content()
+    assert problems == []
+
+
+@pytest.mark.parametrize("path", ["/vi/", "/en/staff/login/"])
+def test_pages_fit_a_small_phone(browser, live_server, personas, path):
+    page = browser.new_page()
+    page.set_viewport_size({"width": 320, "height": 640})
+    problems = watch(page)
+    page.goto(f"{live_server.url}{path}")
+    scroll_width = page.evaluate("document.documentElement.scrollWidth")
+    assert scroll_width <= 320
+    assert problems == []
+
+
+def test_the_api_docs_render_under_the_strict_policy(browser, live_server, personas):
+    page = browser.new_page()
+    problems = watch(page)
+    page.goto(f"{live_server.url}/api/v1/docs")
+    page.get_by_text("/api/v1/me", exact=True).wait_for()
+    assert problems == []

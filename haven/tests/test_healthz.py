@@ -1,0 +1,39 @@
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+
+@pytest.mark.django_db
+def test_it_reports_ok(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok"}
+    assert "no-cache" in response["Cache-Control"]
+
+
+def test_it_names_an_unreachable_database(tmp_path):
+    """A real process whose database is down: nothing listens on port 9."""
+    environ = {key: value for key, value in os.environ.items() if not key.startswith("HAVEN_")}
+    environ.update(
+        HAVEN_DEBUG="true",
+        HAVEN_DATA_DIR=str(tmp_path),
+        HAVEN_ALLOWED_HOSTS="testserver",
+        HAVEN_DATABASE_URL="postgresql://postgres@127.0.0.1:9/haven?connect_timeout=2",
+    )
+    code = (
+        "import django, json; django.setup(); from django.test import Client; "
+        "r = Client().get('/healthz'); print(r.status_code, r.content.decode())"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        env={**environ, "DJANGO_SETTINGS_MODULE": "haven.settings"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    status, body = result.stdout.strip().split(" ", 1)
+    assert status == "503"
+    assert json.loads(body) == {"status": "error", "database": "unreachable"}

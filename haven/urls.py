@@ -1,0 +1,21 @@
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+
+from haven import views
+from haven.api import api
+
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]
+urlpatterns += i18n_patterns(
+    path("", views.home, name="home"),
+    path("staff/", include("haven.accounts.urls")),
+)
+
+handler400 = "haven.views.bad_request"
+handler403 = "haven.views.permission_denied"
+handler404 = "haven.views.page_not_found"
+handler500 = "haven.views.server_error"

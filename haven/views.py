@@ -1,0 +1,59 @@
+"""Project-wide views: the public home page, the health check and error pages."""
+
+from django.db import connection
+from django.db.utils import DatabaseError
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+
+
+def home(request):
+    return render(request, "home.html")
+
+
+@never_cache
+def healthz(request):
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
+
+
+def _error_page(request, status: int, title: str, message: str):
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": message, "errors": []}, status=status)
+    return render(request, "error.html", {"title": title, "message": message}, status=status)
+
+
+def csrf_failure(request, reason=""):
+    message = _(
+        "This form has expired or did not come from this site. "
+        "Go back, reload the page and try again."
+    )
+    return _error_page(request, 403, _("Form expired"), message)
+
+
+def bad_request(request, exception=None):
+    message = _("The request could not be understood.")
+    return _error_page(request, 400, _("Bad request"), message)
+
+
+def permission_denied(request, exception=None):
+    message = _(
+        "Your role does not allow this. Ask your organisation's administrator if you need it."
+    )
+    return _error_page(request, 403, _("Not allowed"), message)
+
+
+def page_not_found(request, exception=None):
+    message = _("There is nothing at this address.")
+    return _error_page(request, 404, _("Page not found"), message)
+
+
+def server_error(request):
+    message = _("Something went wrong on our side. Please try again in a moment.")
+    return _error_page(request, 500, _("Server error"), message)

@@ -232,7 +232,8 @@ if TIME_ZONE not in zoneinfo.available_timezones():
     raise ImproperlyConfigured(f"HAVEN_TIME_ZONE: unknown time zone {TIME_ZONE!r}.")
 
 STATIC_URL = "/static/"
-STATIC_ROOT = DATA_DIR / "static"
+# Development serves files from where they are; production from `haven collectstatic`'s output.
+STATIC_ROOT = None if DEBUG else DATA_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

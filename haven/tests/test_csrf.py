@@ -46,3 +46,54 @@ class TestOrigin:
             headers={"Origin": "null", "Sec-Fetch-Site": "same-origin"},
         )
         assert response.status_code == 403
+
+
+def _forms(alice, oscar, bob, hotline, token):
+    """(who, path, data) for every form that changes something."""
+    return [
+        (alice, "/en/staff/logout/", {}),
+        (
+            alice,
+            "/en/staff/password/",
+            {"old_password": PASSWORD, "new_password1": "x" * 20, "new_password2": "x" * 20},
+        ),
+        (alice, "/en/staff/tokens/", {"name": "t", "valid_days": "30"}),
+        (alice, f"/en/staff/tokens/{token.pk}/revoke/", {}),
+        (
+            oscar,
+            f"/en/staff/organisations/{hotline.pk}/add/",
+            {"username": "new", "role": "frontline"},
+        ),
+        (oscar, f"/en/staff/members/{bob.pk}/", {"role": "analyst", "is_active": "on"}),
+        (oscar, f"/en/staff/members/{bob.pk}/reset-two-factor/", {}),
+        (oscar, f"/en/staff/members/{bob.pk}/reset-password/", {}),
+    ]
+
+
+@pytest.mark.django_db
+def test_every_form_enforces_csrf(alice, oscar, bob, hotline):
+    from haven.accounts.services import create_api_token
+    from haven.audit.models import Event
+    from haven.conftest import sign_in
+
+    token, _ = create_api_token(alice, actor=alice, name="x")
+    before = Event.objects.count()
+    for who, path, data in _forms(alice, oscar, bob, hotline, token):
+        client = sign_in(Client(enforce_csrf_checks=True), who)
+        response = client.post(path, data)
+        assert response.status_code == 403, path
+    # Nothing happened: no event, no change.
+    assert Event.objects.count() == before
+    bob.refresh_from_db()
+    assert bob.role == "frontline"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "path", ["/en/staff/login/", "/en/staff/login/verify/", "/en/staff/two-factor/"]
+)
+def test_sign_in_forms_enforce_csrf(path, alice):
+    client = Client(enforce_csrf_checks=True)
+    client.post("/en/staff/login/", {"username": "alice", "password": PASSWORD})
+    response = client.post(path, {"username": "alice", "password": PASSWORD, "code": "123456"})
+    assert response.status_code == 403

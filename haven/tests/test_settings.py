@@ -81,3 +81,19 @@ def test_the_deployment_check_passes_in_production(tmp_path):
         timeout=60,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_production_collects_hashed_compressed_static_files(tmp_path):
+    environ = {key: value for key, value in os.environ.items() if not key.startswith("HAVEN_")}
+    environ.update(GOOD_PRODUCTION, HAVEN_DATA_DIR=str(tmp_path))
+    result = subprocess.run(
+        [sys.executable, "-m", "haven", "collectstatic", "--no-input", "-v0"],
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    names = {path.name for path in (tmp_path / "static").iterdir()}
+    assert "staticfiles.json" in names
+    assert any(name.startswith("haven.") and name.endswith(".css.gz") for name in names)

@@ -210,3 +210,30 @@ class TestSessions:
         assert Session.objects.get(session_key=key).expire_date > timezone.now() + timedelta(
             minutes=29
         )
+
+
+@pytest.mark.django_db
+def test_a_correct_password_does_not_reset_the_count_of_wrong_codes(client, alice):
+    """Otherwise whoever knows the password could guess codes forever, signing in again each time."""
+    wrong = f"{(int(current_code(alice)) + 7) % 1000000:06d}"
+    for _ in range(2):
+        post_password(client, "alice")
+        for _ in range(2):
+            assert client.post(VERIFY, {"code": wrong}).status_code == 200
+    post_password(client, "alice")
+    assert client.post(VERIFY, {"code": wrong}).status_code == 429
+    assert post_password(client, "alice").status_code == 429
+
+
+@pytest.mark.django_db
+def test_an_oversized_form_is_refused(client):
+    response = client.post(LOGIN, {"username": "alice", "password": "x" * (3 * 1024 * 1024)})
+    assert response.status_code == 400
+    assert b"could not be understood" in response.content
+    assert not Event.objects.filter(action="auth.login_failed").exists()
+
+
+@pytest.mark.django_db
+def test_too_many_fields_are_refused(client):
+    data = {f"field{n}": "x" for n in range(300)}
+    assert client.post(LOGIN, data).status_code == 400

@@ -204,3 +204,21 @@ class TestOwnPassword:
         assert b"too short" in response.content
         dave.refresh_from_db()
         assert dave.check_password(PASSWORD)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("action", ["reset-two-factor/", "reset-password/"])
+class TestResetPermissions:
+    def test_a_teammate_without_the_role_gets_403(self, client, alice, bob, action):
+        response = sign_in(client, alice).post(f"{member_url(bob)}{action}")
+        assert response.status_code == 403
+        assert TOTPDevice.objects.filter(user=bob).exists()
+
+    def test_an_outsider_gets_404(self, client, mallory, bob, action):
+        assert sign_in(client, mallory).post(f"{member_url(bob)}{action}").status_code == 404
+
+    def test_an_unknown_member_is_404(self, client, oscar, action):
+        response = sign_in(client, oscar).post(
+            f"/en/staff/members/00000000-0000-0000-0000-000000000000/{action}"
+        )
+        assert response.status_code == 404

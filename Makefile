@@ -19,6 +19,7 @@ install: $(BIN)/haven
 
 run: install
 	HAVEN_DEBUG=true $(BIN)/haven migrate --no-input
+	HAVEN_DEBUG=true $(BIN)/haven load_content
 	HAVEN_DEBUG=true $(BIN)/haven seed_demo
 	HAVEN_DEBUG=true $(BIN)/haven runserver 127.0.0.1:$(PORT)
 

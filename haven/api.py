@@ -10,6 +10,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from haven.accounts.api import TokenAuth
 from haven.accounts.api import router as accounts_router
+from haven.hub.api import router as hub_router
 
 api = NinjaAPI(
     title="Haven API",
@@ -24,6 +25,7 @@ api = NinjaAPI(
     docs_decorator=csp_update({"style-src": [UNSAFE_INLINE], "img-src": ["data:"]}),
 )
 api.add_router("", accounts_router)
+api.add_router("", hub_router)
 
 
 def _error(request, status: int, detail: str, errors: list | None = None):

@@ -1,5 +1,7 @@
 """Fixtures for the whole suite: the personas of DESIGN.md §4, made once per test database."""
 
+from pathlib import Path
+
 import pytest
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
@@ -9,6 +11,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from haven.accounts.demo import PERSONAS, create_demo_data
 from haven.accounts.models import Organisation, User
 from haven.accounts.roles import TWO_FACTOR_REQUIRED
+from haven.hub.content import load_content
 
 PASSWORD = "correct-horse-battery-staple-9"
 # Fixed authenticator secrets (hex), so tests can compute the codes a phone would show.
@@ -27,10 +30,14 @@ def create_personas() -> None:
             TOTPDevice.objects.create(user=user, name="phone", key=key, confirmed=True)
 
 
+CONTENT = Path(__file__).resolve().parent.parent / "content"
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         create_personas()
+        load_content(CONTENT)
 
 
 def current_code(user, offset: int = 0) -> str:

@@ -101,9 +101,11 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "axes",
     "django_countries",
+    "django.contrib.postgres",
     "ninja",
     "haven.accounts",
     "haven.audit",
+    "haven.hub",
 ]
 
 MIDDLEWARE = [
@@ -220,6 +222,11 @@ PERMISSIONS_POLICY = (
 )
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 200
+
+# The country this deployment serves first: its help page is the home page's "Get help now".
+HAVEN_COUNTRY = env_choice(
+    "HAVEN_COUNTRY", "VN", ["BN", "KH", "ID", "LA", "MY", "MM", "PH", "SG", "TH", "VN"]
+)
 
 # Languages: Vietnamese and English first; pages live under /<lang>/.
 LANGUAGE_CODE = env_choice("HAVEN_DEFAULT_LANGUAGE", "vi", ["vi", "en"])

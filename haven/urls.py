@@ -11,7 +11,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 urlpatterns += i18n_patterns(
-    path("", views.home, name="home"),
+    path("", include("haven.hub.urls")),
+    path("staff/services/", include("haven.hub.staff_urls")),
     path("staff/", include("haven.accounts.urls")),
 )
 

@@ -1,4 +1,4 @@
-"""Project-wide views: the public home page, the health check and error pages."""
+"""Project-wide views: the health check and error pages."""
 
 from django.db import connection
 from django.db.utils import DatabaseError
@@ -6,10 +6,6 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-
-
-def home(request):
-    return render(request, "home.html")
 
 
 @never_cache

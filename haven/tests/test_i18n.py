@@ -31,7 +31,7 @@ class TestLanguageRouting:
         vi = client.get("/vi/").content.decode()
         en = client.get("/en/").content.decode()
         assert '<html lang="vi">' in vi and '<html lang="en">' in en
-        assert "Đang gặp nguy hiểm?" in vi and "In danger now?" in en
+        assert "Tìm trợ giúp ngay" in vi and "Get help now" in en
 
     def test_the_switcher_links_to_the_same_page(self, client):
         html = client.get("/vi/staff/login/").content.decode()

@@ -1,0 +1,36 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+
+from haven.hub.content import ASEAN
+from haven.hub.models import Service
+
+
+class ServiceForm(forms.ModelForm):
+    class Meta:
+        model = Service
+        fields = [
+            "name",
+            "kind",
+            "country",
+            "province",
+            "description",
+            "phone",
+            "hours",
+            "languages",
+            "published",
+        ]
+        widgets = {"description": forms.Textarea(attrs={"rows": 5})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["country"].choices = [(code, countries.name(code)) for code in ASEAN]
+
+    def clean_phone(self):
+        phone = self.cleaned_data["phone"].strip()
+        allowed = set("0123456789 +-()")
+        if phone and (set(phone) - allowed or sum(c.isdigit() for c in phone) < 3):
+            raise forms.ValidationError(
+                _("Write the number with digits, spaces and an optional + only.")
+            )
+        return phone

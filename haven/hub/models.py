@@ -1,0 +1,202 @@
+"""Public information: articles, help-lines, services, and the search index over all three."""
+
+import uuid
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+from haven.accounts.models import Organisation
+
+LANGUAGE_CHOICES = [("vi", "Tiếng Việt"), ("en", "English")]
+
+
+class ArticleKind(models.TextChoices):
+    GUIDE = "guide", _("Guide")
+    RIGHT = "right", _("Rights")
+    LAW = "law", _("Law")
+
+
+class Article(models.Model):
+    slug = models.SlugField(_("slug"), max_length=80)
+    language = models.CharField(_("language"), max_length=5, choices=LANGUAGE_CHOICES)
+    kind = models.CharField(_("kind"), max_length=10, choices=ArticleKind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.TextField(_("summary"))
+    body = models.TextField(_("body (Markdown)"))
+    countries = models.JSONField(_("countries"), default=list, blank=True)
+    sources = models.JSONField(_("sources"), default=list)
+    reviewed = models.DateField(_("last reviewed"))
+    published = models.BooleanField(_("published"), default=True)
+    updated = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["kind", "title"]
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
+        constraints = [
+            models.UniqueConstraint(fields=["slug", "language"], name="article_slug_language")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.language})"
+
+
+class ContentFile(models.Model):
+    """A file of content/ as last loaded: `load_content` skips files whose hash is unchanged."""
+
+    path = models.CharField(max_length=200, unique=True)
+    sha256 = models.CharField(max_length=64)
+    loaded = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.path
+
+
+class HelpLineKind(models.TextChoices):
+    ANTI_TRAFFICKING = "anti_trafficking", _("Anti-trafficking line")
+    CHILD_PROTECTION = "child_protection", _("Child protection line")
+    EMERGENCY = "emergency", _("Emergency")
+    LABOUR = "labour", _("Labour and migrant workers")
+    WOMEN = "women", _("Women and families")
+
+
+class HelpLine(models.Model):
+    """A national phone line, loaded from content/helplines.yaml. Texts are {"vi": ..., "en": ...}."""
+
+    country = CountryField(_("country"))
+    position = models.PositiveSmallIntegerField(default=0)
+    number = models.CharField(_("number"), max_length=40)
+    kind = models.CharField(_("kind"), max_length=20, choices=HelpLineKind.choices)
+    also = models.JSONField(default=list, blank=True)
+    name = models.JSONField(default=dict)
+    operator = models.JSONField(default=dict)
+    hours = models.JSONField(default=dict)
+    note = models.JSONField(default=dict, blank=True)
+    free = models.BooleanField(null=True)
+    languages = models.JSONField(default=list, blank=True)
+    verified = models.BooleanField(default=False)
+    verified_on = models.DateField(null=True, blank=True)
+    sources = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["country", "position"]
+        verbose_name = _("help-line")
+        verbose_name_plural = _("help-lines")
+
+    def __str__(self) -> str:
+        return f"{self.country} {self.number}"
+
+    def text(self, field: str, language: str) -> str:
+        values = getattr(self, field) or {}
+        return values.get(language) or values.get("en") or ""
+
+    @property
+    def dial(self) -> str:
+        """The number for a tel: link: digits, with a leading + kept."""
+        digits = "".join(c for c in self.number if c.isdigit())
+        return ("+" if self.number.strip().startswith("+") else "") + digits
+
+
+class CountryNote(models.Model):
+    """A note shown on a country's help page, e.g. that no dedicated line was found."""
+
+    country = CountryField(unique=True)
+    name = models.JSONField(default=dict)
+    note = models.JSONField(default=dict, blank=True)
+
+    def __str__(self) -> str:
+        return str(self.country)
+
+
+class ServiceKind(models.TextChoices):
+    SHELTER = "shelter", _("Shelter")
+    LEGAL_AID = "legal_aid", _("Legal aid")
+    HEALTH = "health", _("Health care")
+    COUNSELLING = "counselling", _("Counselling")
+    EMPLOYMENT = "employment", _("Jobs and training")
+    OTHER = "other", _("Other support")
+
+
+class Service(models.Model):
+    """A service an organisation offers, added by its administrators, shown on help pages."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="services"
+    )
+    country = CountryField(_("country"))
+    province = models.CharField(_("province or city"), max_length=100, blank=True)
+    kind = models.CharField(_("kind of service"), max_length=20, choices=ServiceKind.choices)
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), max_length=2000)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    hours = models.CharField(_("opening hours"), max_length=200, blank=True)
+    languages = models.CharField(
+        _("languages spoken"),
+        max_length=200,
+        blank=True,
+        help_text=_("For example: Vietnamese, English"),
+    )
+    published = models.BooleanField(_("shown to the public"), default=True)
+    created = models.DateTimeField(default=timezone.now, editable=False)
+    updated = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["country", "kind", "name"]
+        verbose_name = _("service")
+        verbose_name_plural = _("services")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SearchDocument(models.Model):
+    """One searchable thing in one language: an article, a country's help-lines, a service.
+
+    The *_fold columns hold lower-case folded words separated by single spaces: both engines
+    index exactly these words, so they find the same documents. `words` keeps the diacritics
+    for ranking exact matches higher; `text` is the original plain text for snippets.
+    """
+
+    source = models.CharField(max_length=20)  # article | helpline | service
+    key = models.CharField(max_length=80)
+    language = models.CharField(max_length=5, db_index=True)
+    kind = models.CharField(max_length=20)
+    title = models.CharField(max_length=200)
+    url = models.CharField(max_length=200)
+    text = models.TextField()
+    title_words = models.TextField()
+    title_fold = models.TextField()
+    words = models.TextField()
+    body_fold = models.TextField()
+    length = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["source", "key", "language"], name="search_document")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source}:{self.key}:{self.language}"
+
+
+class SearchTerm(models.Model):
+    """How many documents contain each folded word: the rarity that ranking weighs."""
+
+    term = models.CharField(max_length=100, unique=True)
+    documents = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return self.term
+
+
+class SearchTotals(models.Model):
+    """Corpus totals for ranking (a single row)."""
+
+    documents = models.PositiveIntegerField(default=0)
+    length = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.documents} documents"

@@ -1,0 +1,426 @@
+"""Search over articles, help-lines and services, the same on SQLite and PostgreSQL.
+
+Python folds and splits the text into words for both engines (see haven.lib.text). The engine
+finds the documents that contain every folded query word and pre-ranks them (FTS5 with bm25 on
+SQLite; a tsvector with a GIN index and ts_rank on PostgreSQL). The final order comes from one
+Python function over the best candidates, so both engines rank alike:
+
+- BM25 with the rarity of each word (document counts kept in SearchTerm), titles weighing 3x;
+- a bonus when the query's words stand together in the document, in order;
+- a bonus when the words match with the diacritics the person typed.
+
+A word that no document contains is replaced by the closest known word by trigram similarity
+(pg_trgm on PostgreSQL; an FTS5 trigram index on SQLite, then the same similarity in Python).
+"""
+
+import html
+import itertools
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import F
+from django.utils.translation import gettext as _
+
+from haven.hub.models import SearchDocument, SearchTerm, SearchTotals
+from haven.lib.text import fold, folded_tokens, has_diacritics, normalize, tokens
+
+MAX_QUERY_LENGTH = 200
+MAX_QUERY_WORDS = 12
+CANDIDATES = 100
+K1, B = 1.2, 0.75
+TITLE_WEIGHT = 3.0
+PHRASE_WEIGHT = 1.5
+EXACT_WEIGHT = 1.0
+TYPO_SIMILARITY = 0.4
+SNIPPET_CHARACTERS = 220
+HOME_COUNTRY_BOOST = 1.25
+
+
+class QueryError(ValueError):
+    """A query that cannot be searched; the message says why, for the person who typed it."""
+
+
+@dataclass
+class Result:
+    kind: str
+    slug: str
+    lang: str
+    title: str
+    url: str
+    snippet: str
+    score: float
+
+
+@dataclass
+class Results:
+    query: str
+    total: int
+    results: list[Result] = field(default_factory=list)
+    corrected: str | None = None
+    language: str = ""
+
+
+# Indexing
+
+
+def _distinct_terms(*texts: str) -> set[str]:
+    return {term for text in texts for term in text.split()}
+
+
+def _change_term_counts(terms: set[str], delta: int) -> None:
+    if not terms:
+        return
+    terms = {term[:100] for term in terms}
+    if delta > 0:
+        SearchTerm.objects.bulk_create(
+            [SearchTerm(term=term) for term in terms], ignore_conflicts=True, batch_size=500
+        )
+    for chunk in _chunks(sorted(terms), 500):
+        SearchTerm.objects.filter(term__in=chunk).update(documents=F("documents") + delta)
+
+
+def _chunks(items: list, size: int):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _change_totals(documents: int, length: int) -> None:
+    totals, _ = SearchTotals.objects.get_or_create(pk=1)
+    SearchTotals.objects.filter(pk=totals.pk).update(
+        documents=F("documents") + documents, length=F("length") + length
+    )
+
+
+def document_fields(title: str, text: str) -> dict:
+    text = normalize(text)
+    body_fold = " ".join(folded_tokens(text))
+    return {
+        "title": title[:200],
+        "text": text,
+        "title_words": " ".join(tokens(title)),
+        "title_fold": " ".join(folded_tokens(title)),
+        "words": " ".join(tokens(text)),
+        "body_fold": body_fold,
+        "length": len(body_fold.split()) + len(folded_tokens(title)),
+    }
+
+
+@transaction.atomic
+def index_document(
+    *, source: str, key: str, language: str, kind: str, title: str, url: str, text: str
+) -> SearchDocument:
+    values = document_fields(title, text) | {"kind": kind, "url": url}
+    document = SearchDocument.objects.filter(source=source, key=key, language=language).first()
+    new_terms = _distinct_terms(values["title_fold"], values["body_fold"])
+    if document is None:
+        document = SearchDocument.objects.create(
+            source=source, key=key, language=language, **values
+        )
+        _change_term_counts(new_terms, +1)
+        _change_totals(1, values["length"])
+        return document
+    old_terms = _distinct_terms(document.title_fold, document.body_fold)
+    old_length = document.length
+    for name, value in values.items():
+        setattr(document, name, value)
+    document.save()
+    _change_term_counts(new_terms - old_terms, +1)
+    _change_term_counts(old_terms - new_terms, -1)
+    _change_totals(0, values["length"] - old_length)
+    return document
+
+
+@transaction.atomic
+def remove_document(*, source: str, key: str, language: str | None = None) -> int:
+    documents = SearchDocument.objects.filter(source=source, key=key)
+    if language:
+        documents = documents.filter(language=language)
+    removed = 0
+    for document in documents:
+        _change_term_counts(_distinct_terms(document.title_fold, document.body_fold), -1)
+        _change_totals(-1, -document.length)
+        document.delete()
+        removed += 1
+    return removed
+
+
+# Querying
+
+
+def parse_query(query: str) -> list[str]:
+    if query is None or not query.strip():
+        raise QueryError(_("Type a word or two to search for."))
+    if len(query) > MAX_QUERY_LENGTH:
+        raise QueryError(
+            _("A search can be at most %(limit)d characters long.") % {"limit": MAX_QUERY_LENGTH}
+        )
+    if any(ord(character) < 32 and character not in "\t\n\r" for character in query):
+        raise QueryError(_("The search contains characters that cannot be typed."))
+    words = folded_tokens(query)[:MAX_QUERY_WORDS]
+    if not words:
+        raise QueryError(_("The search needs at least one letter or digit."))
+    return [word[:100] for word in words]
+
+
+def _document_frequencies(terms: list[str]) -> dict[str, int]:
+    found = dict(
+        SearchTerm.objects.filter(term__in=set(terms), documents__gt=0).values_list(
+            "term", "documents"
+        )
+    )
+    return {term: found.get(term, 0) for term in terms}
+
+
+def _trigrams(word: str) -> set[str]:
+    padded = f"  {word} "
+    return {padded[i : i + 3] for i in range(len(padded) - 2)}
+
+
+def similarity(left: str, right: str) -> float:
+    """pg_trgm's similarity: shared trigrams over all trigrams of the two words."""
+    a, b = _trigrams(left), _trigrams(right)
+    return len(a & b) / len(a | b) if a and b else 0.0
+
+
+def _vocabulary_candidates(term: str) -> list[tuple[str, int]]:
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT term, documents FROM hub_searchterm "
+                "WHERE documents > 0 AND term %% %s ORDER BY similarity(term, %s) DESC LIMIT 30",
+                [term, term],
+            )
+        else:
+            grams = sorted({gram for gram in _trigrams(term) if " " not in gram})
+            if not grams:
+                return []
+            expression = " OR ".join(f'"{gram}"' for gram in grams)
+            cursor.execute(
+                "SELECT t.term, t.documents FROM hub_term_trigram "
+                "JOIN hub_searchterm t ON t.id = hub_term_trigram.rowid "
+                "WHERE hub_term_trigram MATCH %s AND t.documents > 0 "
+                "ORDER BY hub_term_trigram.rank LIMIT 30",
+                [expression],
+            )
+        return cursor.fetchall()
+
+
+def correct_term(term: str) -> str | None:
+    """The known word closest to a word no document contains, if one is close enough."""
+    if len(term) < 4 or term.isdigit():
+        return None
+    scored = [
+        (similarity(term, candidate), documents, candidate)
+        for candidate, documents in _vocabulary_candidates(term)
+    ]
+    scored = [item for item in scored if item[0] >= TYPO_SIMILARITY]
+    if not scored:
+        return None
+    # Most similar first, then the commoner word, then alphabetical: the same on both engines.
+    scored.sort(key=lambda item: (-item[0], -item[1], item[2]))
+    return scored[0][2]
+
+
+def _candidates(terms: list[str], language: str, any_term: bool) -> tuple[list[int], int]:
+    """Ids of up to CANDIDATES matching documents, pre-ranked by the engine, and the count."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            query = (" | " if any_term else " & ").join(terms)
+            # A constant: the values are parameters.
+            where = "search_vector @@ to_tsquery('simple', %s) AND language = %s"
+            cursor.execute(
+                f"SELECT id FROM hub_searchdocument WHERE {where} "  # noqa: S608
+                "ORDER BY ts_rank(search_vector, to_tsquery('simple', %s)) DESC, id LIMIT %s",
+                [query, language, query, CANDIDATES],
+            )
+            ids = [row[0] for row in cursor.fetchall()]
+            if len(ids) == CANDIDATES:
+                cursor.execute(
+                    f"SELECT count(*) FROM hub_searchdocument WHERE {where}",  # noqa: S608
+                    [query, language],
+                )
+                return ids, cursor.fetchone()[0]
+            return ids, len(ids)
+        else:
+            joined = (" OR " if any_term else " AND ").join(f'"{term}"' for term in terms)
+            match = f'{{title_fold body_fold}} : ({joined}) AND language : "{language}"'
+            cursor.execute(
+                "SELECT rowid FROM hub_search_fts WHERE hub_search_fts MATCH %s "
+                "ORDER BY bm25(hub_search_fts, 3.0, 1.0, 0.0), rowid LIMIT %s",
+                [match, CANDIDATES],
+            )
+            ids = [row[0] for row in cursor.fetchall()]
+            if len(ids) == CANDIDATES:
+                cursor.execute(
+                    "SELECT count(*) FROM hub_search_fts WHERE hub_search_fts MATCH %s", [match]
+                )
+                return ids, cursor.fetchone()[0]
+            return ids, len(ids)
+
+
+def _count(text: str, phrase: str) -> int:
+    return f" {text} ".count(f" {phrase} ")
+
+
+def score_document(
+    document, terms: list[str], exact_terms: list[str], idf: dict, average_length: float
+) -> float:
+    score = 0.0
+    norm = K1 * (1 - B + B * document.length / average_length)
+    for term in set(terms):
+        frequency = TITLE_WEIGHT * _count(document.title_fold, term) + _count(
+            document.body_fold, term
+        )
+        if frequency:
+            score += idf[term] * frequency * (K1 + 1) / (frequency + norm)
+    if len(terms) > 1:
+        weight = sum(idf[term] for term in terms) / len(terms)
+        phrase = " ".join(terms)
+        if _count(document.title_fold, phrase):
+            score += PHRASE_WEIGHT * TITLE_WEIGHT * weight
+        elif _count(document.body_fold, phrase):
+            score += PHRASE_WEIGHT * weight
+        else:
+            pairs = [f"{a} {b}" for a, b in itertools.pairwise(terms)]
+            together = sum(
+                1
+                for pair in pairs
+                if _count(document.title_fold, pair) or _count(document.body_fold, pair)
+            )
+            score += PHRASE_WEIGHT * weight * together / len(pairs) / 2
+    for exact, term in zip(exact_terms, terms, strict=False):
+        if exact != term and (_count(document.title_words, exact) or _count(document.words, exact)):
+            score += EXACT_WEIGHT * idf[term]
+    if document.source == "helpline" and document.key == settings.HAVEN_COUNTRY:
+        score *= HOME_COUNTRY_BOOST  # this deployment's own help-lines come first among equals
+    return score
+
+
+def _pattern(terms: list[str]) -> re.Pattern:
+    alternatives = "|".join(re.escape(term) for term in sorted(set(terms), key=len, reverse=True))
+    return re.compile(rf"(?<![^\W_])(?:{alternatives})(?![^\W_])", re.IGNORECASE)
+
+
+def _first_phrase(text: str, terms: list[str], flags: int) -> re.Match | None:
+    if len(terms) < 2:
+        return None
+    pattern = r"[\W_]+".join(re.escape(term) for term in terms)
+    return re.search(rf"(?<![^\W_]){pattern}(?![^\W_])", text, flags)
+
+
+def make_snippet(text: str, terms: list[str], exact_terms: list[str] | None = None) -> str:
+    """A short, HTML-escaped piece of the original text with the matched words in <mark>.
+
+    When the query was typed with diacritics and the text has those exact words, only they are
+    marked; otherwise every folded match is (positions carry over: folding keeps the length).
+    """
+    haystack, pattern, wanted = fold(text), _pattern(terms), terms
+    if exact_terms and exact_terms != terms:
+        exact = _pattern(exact_terms)
+        if exact.search(text):
+            haystack, pattern, wanted = text, exact, exact_terms
+    flags = re.IGNORECASE
+    first = _first_phrase(haystack, wanted, flags) or pattern.search(haystack)
+    if first is None:
+        start, end = 0, min(len(text), SNIPPET_CHARACTERS)
+    else:
+        start = max(0, first.start() - SNIPPET_CHARACTERS // 3)
+        end = min(len(text), start + SNIPPET_CHARACTERS)
+        if start > 0:
+            space = text.find(" ", start)
+            start = space + 1 if 0 <= space < first.start() else start
+    if end < len(text):
+        space = text.rfind(" ", start, end)
+        end = space if space > (first.end() if first else start) else end
+    pieces, position = [], start
+    for match in pattern.finditer(haystack, start, end):
+        pieces.append(html.escape(text[position : match.start()]))
+        pieces.append(f"<mark>{html.escape(text[match.start() : match.end()])}</mark>")
+        position = match.end()
+    pieces.append(html.escape(text[position:end]))
+    snippet = "".join(pieces).strip()
+    return ("… " if start > 0 else "") + snippet + (" …" if end < len(text) else "")
+
+
+def search(query: str, language: str, limit: int = 10) -> Results:
+    terms = parse_query(query)
+    exact_terms = tokens(query)[:MAX_QUERY_WORDS] if has_diacritics(query) else list(terms)
+    if len(exact_terms) != len(terms):
+        exact_terms = list(terms)
+
+    frequencies = _document_frequencies(terms)
+    corrected = None
+    if any(count == 0 for count in frequencies.values()):
+        replaced = [correct_term(term) if frequencies[term] == 0 else term for term in terms]
+        if any(new and new != old for new, old in zip(replaced, terms, strict=False)):
+            kept = [new for new in replaced if new]
+            if kept:
+                corrected = " ".join(kept)
+                exact_terms = [
+                    exact if new == old else new
+                    for exact, new, old in zip(exact_terms, replaced, terms, strict=False)
+                    if new
+                ]
+                terms = kept
+                frequencies = _document_frequencies(terms)
+
+    results = Results(query=query, total=0, corrected=corrected, language=language)
+    searchable = [term for term in terms if frequencies[term] > 0]
+    if not searchable:
+        return results
+    # Every word first; when nothing has them all, any of them.
+    for any_term in (False, True):
+        ids, total = _candidates(searchable, language, any_term)
+        if ids:
+            break
+    if not ids:
+        return results
+
+    totals = SearchTotals.objects.first()
+    count = max(totals.documents if totals else 1, 1)
+    average_length = max((totals.length / count) if totals else 1.0, 1.0)
+    idf = {
+        term: math.log(1 + (count - frequencies[term] + 0.5) / (frequencies[term] + 0.5))
+        for term in terms
+    }
+    documents = SearchDocument.objects.filter(pk__in=ids).defer("text")
+    ranked = sorted(
+        (
+            (score_document(document, terms, exact_terms, idf, average_length), document)
+            for document in documents
+        ),
+        key=lambda item: (-round(item[0], 9), item[1].source, item[1].key),
+    )[:limit]
+    texts = dict(
+        SearchDocument.objects.filter(pk__in=[document.pk for _, document in ranked]).values_list(
+            "pk", "text"
+        )
+    )
+    results.total = total
+    results.results = [
+        Result(
+            kind=document.kind,
+            slug=document.key,
+            lang=document.language,
+            title=document.title,
+            url=document.url,
+            snippet=make_snippet(texts[document.pk], searchable, exact_terms),
+            score=round(score, 4),
+        )
+        for score, document in ranked
+    ]
+    return results
+
+
+def term_counts_from_scratch() -> Counter:
+    """Document counts recomputed from the documents (for checks and repairs)."""
+    counts = Counter()
+    for title_fold, body_fold in SearchDocument.objects.values_list(
+        "title_fold", "body_fold"
+    ).iterator():
+        counts.update(_distinct_terms(title_fold, body_fold))
+    return counts

@@ -1,0 +1,96 @@
+"""Public pages of the information hub: home, library, articles, help pages and search."""
+
+from django.conf import settings
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import get_language
+
+from haven.hub import markdown
+from haven.hub.content import ASEAN
+from haven.hub.models import Article, ArticleKind, CountryNote, HelpLine, Service
+from haven.hub.search import QueryError, search
+
+
+def _language() -> str:
+    return get_language() or settings.LANGUAGE_CODE
+
+
+def home(request):
+    language = _language()
+    country = CountryNote.objects.filter(country=settings.HAVEN_COUNTRY).first()
+    lines = HelpLine.objects.filter(country=settings.HAVEN_COUNTRY, verified=True)[:2]
+    guides = Article.objects.filter(language=language, published=True, kind=ArticleKind.GUIDE)[:6]
+    context = {"country": country, "lines": lines, "guides": guides}
+    return render(request, "hub/home.html", context)
+
+
+def library(request):
+    articles = Article.objects.filter(language=_language(), published=True).only(
+        "slug", "kind", "title", "summary"
+    )
+    sections = [
+        (kind, label, [article for article in articles if article.kind == kind])
+        for kind, label in ArticleKind.choices
+    ]
+    return render(request, "hub/library.html", {"sections": sections})
+
+
+def article(request, slug):
+    language = _language()
+    item = get_object_or_404(Article, slug=slug, language=language, published=True)
+    context = {"article": item, "body": markdown.render(item.body, language)}
+    return render(request, "hub/article.html", context)
+
+
+def help_index(request):
+    notes = {str(note.country): note for note in CountryNote.objects.all()}
+    language = _language()
+    countries = sorted(
+        ((code.lower(), notes[code].name.get(language, code)) for code in ASEAN if code in notes),
+        key=lambda item: (item[0] != settings.HAVEN_COUNTRY.lower(), item[1]),
+    )
+    return render(request, "hub/help_index.html", {"countries": countries})
+
+
+def help_country(request, country):
+    code = country.upper()
+    if code not in ASEAN or country != country.lower():
+        raise Http404
+    note = get_object_or_404(CountryNote, country=code)
+    language = _language()
+    lines = [
+        {
+            "line": line,
+            "name": line.text("name", language),
+            "operator": line.text("operator", language),
+            "hours": line.text("hours", language),
+            "note": line.text("note", language),
+        }
+        for line in HelpLine.objects.filter(country=code)
+    ]
+    services = Service.objects.filter(country=code, published=True).select_related("organisation")
+    context = {
+        "code": code,
+        "name": note.name.get(language, code),
+        "note": note.note.get(language, ""),
+        "lines": lines,
+        "services": services,
+    }
+    return render(request, "hub/help_country.html", context)
+
+
+def search_page(request):
+    query = request.GET.get("q", "")
+    context = {"query": query, "results": None, "error": None}
+    status = 200
+    if "q" in request.GET:
+        try:
+            results = search(query, _language(), limit=20)
+            if not results.results:
+                other = "en" if _language() == "vi" else "vi"
+                context["other_language"] = search(query, other, limit=10)
+            context["results"] = results
+        except QueryError as error:
+            context["error"] = str(error)
+            status = 422
+    return render(request, "hub/search.html", context, status=status)

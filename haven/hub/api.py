@@ -29,6 +29,7 @@ class ResultOut(Schema):
 class SearchOut(Schema):
     query: str
     total: int
+    total_exact: bool
     corrected: str | None
     results: list[ResultOut]
 

@@ -19,6 +19,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -30,7 +31,8 @@ from haven.lib.text import fold, folded_tokens, has_diacritics, normalize, token
 
 MAX_QUERY_LENGTH = 200
 MAX_QUERY_WORDS = 12
-CANDIDATES = 100
+CANDIDATES = 50
+SCAN_LIMIT = 300
 K1, B = 1.2, 0.75
 TITLE_WEIGHT = 3.0
 PHRASE_WEIGHT = 1.5
@@ -62,6 +64,24 @@ class Results:
     results: list[Result] = field(default_factory=list)
     corrected: str | None = None
     language: str = ""
+    total_exact: bool = True
+
+
+class Candidate(NamedTuple):
+    """The columns ranking needs, without the full text."""
+
+    pk: int
+    source: str
+    key: str
+    language: str
+    kind: str
+    title: str
+    url: str
+    title_fold: str
+    body_fold: str
+    title_words: str
+    words: str
+    length: int
 
 
 # Indexing
@@ -135,6 +155,42 @@ def index_document(
 
 
 @transaction.atomic
+def bulk_index_documents(items: list[dict], batch_size: int = 2000) -> int:
+    """Add many new documents at once (for imports and benchmarks): one pass over the terms."""
+    counts: Counter = Counter()
+    total_length = 0
+    documents = []
+    for item in items:
+        values = document_fields(item["title"], item["text"])
+        counts.update(_distinct_terms(values["title_fold"], values["body_fold"]))
+        total_length += values["length"]
+        documents.append(
+            SearchDocument(
+                source=item["source"],
+                key=item["key"],
+                language=item["language"],
+                kind=item["kind"],
+                url=item["url"],
+                **values,
+            )
+        )
+    SearchDocument.objects.bulk_create(documents, batch_size=batch_size)
+    SearchTerm.objects.bulk_create(
+        [SearchTerm(term=term[:100]) for term in counts],
+        ignore_conflicts=True,
+        batch_size=batch_size,
+    )
+    by_count: dict[int, list[str]] = {}
+    for term, count in counts.items():
+        by_count.setdefault(count, []).append(term[:100])
+    for count, terms in by_count.items():
+        for chunk in _chunks(terms, 500):
+            SearchTerm.objects.filter(term__in=chunk).update(documents=F("documents") + count)
+    _change_totals(len(documents), total_length)
+    return len(documents)
+
+
+@transaction.atomic
 def remove_document(*, source: str, key: str, language: str | None = None) -> int:
     documents = SearchDocument.objects.filter(source=source, key=key)
     if language:
@@ -191,7 +247,8 @@ def _vocabulary_candidates(term: str) -> list[tuple[str, int]]:
         if connection.vendor == "postgresql":
             cursor.execute(
                 "SELECT term, documents FROM hub_searchterm "
-                "WHERE documents > 0 AND term %% %s ORDER BY similarity(term, %s) DESC LIMIT 30",
+                "WHERE documents > 0 AND lower(term) %% %s "
+                "ORDER BY similarity(lower(term), %s) DESC LIMIT 30",
                 [term, term],
             )
         else:
@@ -226,40 +283,35 @@ def correct_term(term: str) -> str | None:
 
 
 def _candidates(terms: list[str], language: str, any_term: bool) -> tuple[list[int], int]:
-    """Ids of up to CANDIDATES matching documents, pre-ranked by the engine, and the count."""
+    """Ids of up to CANDIDATES matching documents, pre-ranked by the engine, and the count.
+
+    At most SCAN_LIMIT + 1 matches are looked at, in index order: ranking every match of a
+    word found in most documents would cost time in proportion to the whole corpus. The count
+    is exact up to SCAN_LIMIT; past it the caller says "more than".
+    """
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             query = (" | " if any_term else " & ").join(terms)
-            # A constant: the values are parameters.
-            where = "search_vector @@ to_tsquery('simple', %s) AND language = %s"
             cursor.execute(
-                f"SELECT id FROM hub_searchdocument WHERE {where} "  # noqa: S608
+                "SELECT id, count(*) OVER () FROM ("
+                "  SELECT id, search_vector FROM hub_searchdocument"
+                "  WHERE search_vector @@ to_tsquery('simple', %s) AND language = %s LIMIT %s"
+                ") AS matches "
                 "ORDER BY ts_rank(search_vector, to_tsquery('simple', %s)) DESC, id LIMIT %s",
-                [query, language, query, CANDIDATES],
+                [query, language, SCAN_LIMIT + 1, query, CANDIDATES],
             )
-            ids = [row[0] for row in cursor.fetchall()]
-            if len(ids) == CANDIDATES:
-                cursor.execute(
-                    f"SELECT count(*) FROM hub_searchdocument WHERE {where}",  # noqa: S608
-                    [query, language],
-                )
-                return ids, cursor.fetchone()[0]
-            return ids, len(ids)
         else:
             joined = (" OR " if any_term else " AND ").join(f'"{term}"' for term in terms)
             match = f'{{title_fold body_fold}} : ({joined}) AND language : "{language}"'
             cursor.execute(
-                "SELECT rowid FROM hub_search_fts WHERE hub_search_fts MATCH %s "
-                "ORDER BY bm25(hub_search_fts, 3.0, 1.0, 0.0), rowid LIMIT %s",
-                [match, CANDIDATES],
+                "SELECT rowid, count(*) OVER () FROM ("
+                "  SELECT rowid, bm25(hub_search_fts, 3.0, 1.0, 0.0) AS score FROM hub_search_fts"
+                "  WHERE hub_search_fts MATCH %s LIMIT %s"
+                ") ORDER BY score, rowid LIMIT %s",
+                [match, SCAN_LIMIT + 1, CANDIDATES],
             )
-            ids = [row[0] for row in cursor.fetchall()]
-            if len(ids) == CANDIDATES:
-                cursor.execute(
-                    "SELECT count(*) FROM hub_search_fts WHERE hub_search_fts MATCH %s", [match]
-                )
-                return ids, cursor.fetchone()[0]
-            return ids, len(ids)
+        rows = cursor.fetchall()
+    return [row[0] for row in rows], (rows[0][1] if rows else 0)
 
 
 def _count(text: str, phrase: str) -> int:
@@ -387,7 +439,10 @@ def search(query: str, language: str, limit: int = 10) -> Results:
         term: math.log(1 + (count - frequencies[term] + 0.5) / (frequencies[term] + 0.5))
         for term in terms
     }
-    documents = SearchDocument.objects.filter(pk__in=ids).defer("text")
+    documents = [
+        Candidate(*row)
+        for row in SearchDocument.objects.filter(pk__in=ids).values_list(*Candidate._fields)
+    ]
     ranked = sorted(
         (
             (score_document(document, terms, exact_terms, idf, average_length), document)
@@ -400,7 +455,8 @@ def search(query: str, language: str, limit: int = 10) -> Results:
             "pk", "text"
         )
     )
-    results.total = total
+    results.total = min(total, SCAN_LIMIT)
+    results.total_exact = total <= SCAN_LIMIT
     results.results = [
         Result(
             kind=document.kind,
@@ -414,6 +470,17 @@ def search(query: str, language: str, limit: int = 10) -> Results:
         for score, document in ranked
     ]
     return results
+
+
+def optimize_index() -> None:
+    """After a large load: merge FTS5 segments and refresh the planners' statistics."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("ANALYZE hub_searchdocument")
+            cursor.execute("ANALYZE hub_searchterm")
+        else:
+            cursor.execute("INSERT INTO hub_search_fts(hub_search_fts) VALUES ('optimize')")
+            cursor.execute("ANALYZE")
 
 
 def term_counts_from_scratch() -> Counter:

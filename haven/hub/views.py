@@ -4,11 +4,18 @@ from django.conf import settings
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 from haven.hub import markdown
 from haven.hub.content import ASEAN
 from haven.hub.models import Article, ArticleKind, CountryNote, HelpLine, Service
 from haven.hub.search import QueryError, search
+
+SECTIONS = [
+    (ArticleKind.GUIDE, _("Guides")),
+    (ArticleKind.RIGHT, _("Your rights")),
+    (ArticleKind.LAW, _("Laws and agreements")),
+]
 
 
 def _language() -> str:
@@ -30,7 +37,7 @@ def library(request):
     )
     sections = [
         (kind, label, [article for article in articles if article.kind == kind])
-        for kind, label in ArticleKind.choices
+        for kind, label in SECTIONS
     ]
     return render(request, "hub/library.html", {"sections": sections})
 

@@ -10,7 +10,8 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from haven.accounts.models import User
-from haven.conftest import PASSWORD, create_personas
+from haven.conftest import CONTENT, PASSWORD, create_personas
+from haven.hub.content import load_content
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_FLAGS = [
@@ -124,4 +125,27 @@ def test_the_api_docs_render_under_the_strict_policy(browser, live_server, perso
     problems = watch(page)
     page.goto(f"{live_server.url}/api/v1/docs")
     page.get_by_text("/api/v1/me", exact=True).wait_for()
+    assert problems == []
+
+
+def test_a_visitor_searches_without_diacritics_and_finds_help(browser, live_server, personas):
+    load_content(CONTENT)
+    page = browser.new_page()
+    page.set_viewport_size({"width": 360, "height": 740})
+    problems = watch(page)
+    page.goto(f"{live_server.url}/vi/")
+    assert page.locator("a.action.urgent").is_visible()  # "Get help now" on the first screen
+    page.fill("input[name=q]", "lao dong cuong buc")
+    page.press("input[name=q]", "Enter")
+    page.wait_for_url("**/vi/search/?q=lao+dong+cuong+buc")
+    first = page.locator("ol.results li a").first
+    assert page.locator("ol.results mark").count() > 0
+    first.click()
+    page.wait_for_url("**/vi/articles/forced-labour-indicators/")
+    assert "lao động cưỡng bức" in page.locator("main").inner_text().lower()
+    page.click("nav.public a.help-now")
+    page.click("text=Việt Nam")
+    page.wait_for_url("**/vi/help/vn/")
+    assert page.locator('a[href="tel:111"]').count() == 1
+    assert page.locator(".line.unverified").count() >= 1
     assert problems == []

@@ -186,7 +186,7 @@ class TestRefusals:
             content, "extra.en.md", VALID.replace("---\nWords", "---\n[x](article:nowhere) Words")
         )
         write_article(content, "extra.vi.md", VALID.replace("language: en", "language: vi"))
-        with pytest.raises(ContentError, match="extra.en.md: links to article:nowhere"):
+        with pytest.raises(ContentError, match=r"extra\.en\.md: links to article:nowhere"):
             load_content(content)
 
     def test_a_help_line_without_emergency_number_is_refused(self, content):
@@ -206,6 +206,6 @@ class TestRefusals:
     def test_the_command_names_the_problem(self, content):
         write_article(content, "extra.en.md", VALID.replace("kind: guide", "kind: poem"))
         with pytest.raises(
-            CommandError, match="Content not loaded: extra.en.md: 'kind' must be one of"
+            CommandError, match=r"Content not loaded: extra\.en\.md: 'kind' must be one of"
         ):
             call_command("load_content", "--path", str(content))

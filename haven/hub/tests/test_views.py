@@ -1,0 +1,138 @@
+"""Public pages of the hub: no login, light, in the reader's language."""
+
+from pathlib import Path
+
+import pytest
+
+PAGES = [
+    "/vi/",
+    "/en/",
+    "/vi/articles/",
+    "/en/articles/actip/",
+    "/vi/help/",
+    "/vi/help/vn/",
+    "/en/search/?q=passport",
+]
+
+
+@pytest.mark.django_db
+class TestHome:
+    def test_the_three_actions_come_first(self, client):
+        html = client.get("/en/").content.decode()
+        main = html[html.index("<main") :]
+        positions = [
+            main.index(text) for text in ("Get help now", "Check a job offer", "Report anonymously")
+        ]
+        assert positions == sorted(positions) and positions[0] < main.index("<form")
+        assert 'href="/en/help/vn/"' in html
+        assert 'href="/en/articles/fake-job-offers/"' in html
+        assert 'href="/en/articles/how-to-report/"' in html
+        assert 'href="tel:111"' in html
+
+    def test_it_is_vietnamese_under_vi(self, client):
+        html = client.get("/vi/").content.decode()
+        assert "Tìm trợ giúp ngay" in html and "Báo tin ẩn danh" in html
+
+    @pytest.mark.parametrize("path", PAGES)
+    def test_pages_are_light(self, client, path):
+        from django.contrib.staticfiles import finders
+
+        response = client.get(path)
+        assert response.status_code == 200
+        css = Path(finders.find("haven.css")).stat().st_size
+        assert len(response.content) + css < 50_000, path
+
+    @pytest.mark.parametrize("path", PAGES)
+    def test_pages_load_nothing_from_elsewhere(self, client, path):
+        html = client.get(path).content.decode()
+        for attribute in ('src="http', "src='http", 'href="//', "@import", "<script"):
+            assert attribute not in html, (path, attribute)
+        assert 'rel="stylesheet" href="/static/' in html
+
+
+@pytest.mark.django_db
+class TestLibraryAndArticles:
+    def test_the_library_lists_articles_by_kind(self, client):
+        html = client.get("/en/articles/").content.decode()
+        guides, rights, laws = (
+            html.index(">Guides<"),
+            html.index(">Your rights<"),
+            html.index(">Laws and agreements<"),
+        )
+        assert guides < rights < laws
+        assert html.index("/en/articles/actip/") > laws
+
+    def test_an_article_shows_its_sources_and_review_date(self, client):
+        response = client.get("/en/articles/vietnam-law-2024/")
+        html = response.content.decode()
+        assert "<h1>" in html and "Sources" in html and "Facts last checked on" in html
+        assert 'href="https://' in html
+
+    def test_links_between_articles_follow_the_language(self, client):
+        html = client.get("/vi/articles/what-is-trafficking/").content.decode()
+        assert 'href="/vi/articles/' in html and 'href="article:' not in html
+
+    def test_an_unknown_article_is_404(self, client):
+        assert client.get("/en/articles/no-such-thing/").status_code == 404
+
+    def test_the_same_article_in_the_other_language(self, client):
+        html = client.get("/vi/articles/actip/").content.decode()
+        assert 'href="/en/articles/actip/"' in html
+
+
+@pytest.mark.django_db
+class TestHelpPages:
+    def test_viet_nam_has_a_click_to_call_111(self, client):
+        html = client.get("/vi/help/vn/").content.decode()
+        assert 'href="tel:111"' in html
+        assert "Haven đã kiểm tra ngày" in html
+
+    def test_unverified_numbers_are_marked(self, client):
+        html = client.get("/en/help/vn/").content.decode()
+        line = html[html.index('href="tel:113"') :]
+        assert "Not confirmed." in line[: line.index("</li>")]
+
+    def test_a_country_without_a_national_line_says_so(self, client):
+        html = client.get("/en/help/mm/").content.decode()
+        assert "callout" in html and "embassy" in html.lower()
+
+    @pytest.mark.parametrize("code", ["xx", "fr", "VN", "v"])
+    def test_unknown_countries_are_404(self, client, code):
+        assert client.get(f"/en/help/{code}/").status_code == 404
+
+    def test_the_index_lists_all_ten(self, client):
+        html = client.get("/en/help/").content.decode()
+        assert html.count('href="/en/help/') == 10 + 1  # ten countries and the menu
+        assert html.index("/en/help/vn/") < html.index("/en/help/bn/")  # home country first
+
+
+@pytest.mark.django_db
+class TestSearchPage:
+    def test_it_shows_results_with_highlights(self, client):
+        html = client.get("/vi/search/?q=duong+day+nong").content.decode()
+        assert "<mark>" in html and 'href="/vi/help/vn/"' in html
+
+    def test_an_empty_search_shows_the_form(self, client):
+        response = client.get("/vi/search/")
+        assert response.status_code == 200 and 'name="q"' in response.content.decode()
+
+    def test_a_bad_query_is_explained(self, client):
+        response = client.get("/vi/search/?q=")
+        assert response.status_code == 422
+        assert "Hãy gõ một vài từ" in response.content.decode()
+
+    def test_a_long_query_is_explained(self, client):
+        response = client.get("/en/search/", {"q": "x" * 300})
+        assert response.status_code == 422 and "at most 200" in response.content.decode()
+
+    def test_the_other_language_helps_when_nothing_is_found(self, client):
+        html = client.get("/vi/search/?q=smuggling").content.decode()
+        assert "Tìm thấy trong ngôn ngữ còn lại" in html and 'hreflang="en"' in html
+
+    def test_a_typo_is_corrected_visibly(self, client):
+        html = client.get("/en/search/?q=traficking").content.decode()
+        assert "Showing results for <strong>trafficking</strong>" in html
+
+    def test_the_query_is_escaped(self, client):
+        html = client.get("/en/search/", {"q": "<script>alert(1)</script> visa"}).content.decode()
+        assert "<script>alert" not in html

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import get_language
+from django.views.decorators.http import require_safe
 from django.utils.translation import gettext_lazy as _
 
 from haven.hub import markdown
@@ -22,6 +23,7 @@ def _language() -> str:
     return get_language() or settings.LANGUAGE_CODE
 
 
+@require_safe
 def home(request):
     language = _language()
     country = CountryNote.objects.filter(country=settings.HAVEN_COUNTRY).first()
@@ -31,6 +33,7 @@ def home(request):
     return render(request, "hub/home.html", context)
 
 
+@require_safe
 def library(request):
     articles = Article.objects.filter(language=_language(), published=True).only(
         "slug", "kind", "title", "summary"
@@ -42,6 +45,7 @@ def library(request):
     return render(request, "hub/library.html", {"sections": sections})
 
 
+@require_safe
 def article(request, slug):
     language = _language()
     item = get_object_or_404(Article, slug=slug, language=language, published=True)
@@ -49,6 +53,7 @@ def article(request, slug):
     return render(request, "hub/article.html", context)
 
 
+@require_safe
 def help_index(request):
     notes = {str(note.country): note for note in CountryNote.objects.all()}
     language = _language()
@@ -59,6 +64,7 @@ def help_index(request):
     return render(request, "hub/help_index.html", {"countries": countries})
 
 
+@require_safe
 def help_country(request, country):
     code = country.upper()
     if code not in ASEAN or country != country.lower():
@@ -86,6 +92,7 @@ def help_country(request, country):
     return render(request, "hub/help_country.html", context)
 
 
+@require_safe
 def search_page(request):
     query = request.GET.get("q", "")
     context = {"query": query, "results": None, "error": None}

@@ -136,3 +136,9 @@ class TestSearchPage:
     def test_the_query_is_escaped(self, client):
         html = client.get("/en/search/", {"q": "<script>alert(1)</script> visa"}).content.decode()
         assert "<script>alert" not in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", PAGES)
+def test_public_pages_only_answer_reading(client, path):
+    assert client.post(path).status_code == 405

@@ -4,8 +4,8 @@ from django.conf import settings
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import get_language
-from django.views.decorators.http import require_safe
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_safe
 
 from haven.hub import markdown
 from haven.hub.content import ASEAN

@@ -10,12 +10,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from haven.accounts.models import ApiToken, Organisation, User, hash_token
 from haven.accounts.roles import Role
 from haven.audit.services import record_event
+from haven.lib.changes import apply_changes
 
 ORGANISATION_FIELDS = ("name", "org_type", "country", "receives_public_reports")
-
-
-def _changed_fields(instance, values: dict) -> list[str]:
-    return sorted(field for field, value in values.items() if getattr(instance, field) != value)
 
 
 @transaction.atomic
@@ -33,11 +30,8 @@ def create_organisation(*, actor, **values) -> Organisation:
 
 @transaction.atomic
 def update_organisation(organisation: Organisation, *, actor, **values) -> list[str]:
-    changed = _changed_fields(organisation, values)
+    changed = apply_changes(organisation, values)
     if changed:
-        for field in changed:
-            setattr(organisation, field, values[field])
-        organisation.save(update_fields=changed)
         record_event(
             "organisation.changed",
             actor=actor,
@@ -87,11 +81,8 @@ def change_member(member: User, *, actor, **values) -> list[str]:
     """Change a member's profile, role or active state; the audit names the fields only."""
     if "role" in values:
         values["is_staff"] = values["is_superuser"] = values["role"] == Role.SYSADMIN
-    changed = _changed_fields(member, values)
+    changed = apply_changes(member, values)
     if changed:
-        for field in changed:
-            setattr(member, field, values[field])
-        member.save(update_fields=changed)
         summary = {"fields": changed}
         if "role" in changed:
             summary["role"] = member.role

@@ -6,18 +6,7 @@ from django.utils import timezone
 from haven.audit.services import record_event
 from haven.hub.content import index_service
 from haven.hub.models import Service
-
-SERVICE_FIELDS = [
-    "name",
-    "kind",
-    "country",
-    "province",
-    "description",
-    "phone",
-    "hours",
-    "languages",
-    "published",
-]
+from haven.lib.changes import apply_changes
 
 
 @transaction.atomic
@@ -36,12 +25,9 @@ def create_service(*, actor, organisation, **values) -> Service:
 
 @transaction.atomic
 def update_service(service: Service, *, actor, **values) -> list[str]:
-    changed = sorted(name for name, value in values.items() if getattr(service, name) != value)
+    service.updated = timezone.now()
+    changed = apply_changes(service, values, also_save=("updated",))
     if changed:
-        for name in changed:
-            setattr(service, name, values[name])
-        service.updated = timezone.now()
-        service.save(update_fields=[*changed, "updated"])
         index_service(service)
         record_event(
             "service.changed",

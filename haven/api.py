@@ -11,6 +11,8 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from haven.accounts.api import TokenAuth
 from haven.accounts.api import router as accounts_router
 from haven.hub.api import router as hub_router
+from haven.reports.api import public as reports_router
+from haven.reports.api import staff as triage_router
 
 api = NinjaAPI(
     title="Haven API",
@@ -26,6 +28,8 @@ api = NinjaAPI(
 )
 api.add_router("", accounts_router)
 api.add_router("", hub_router)
+api.add_router("", reports_router)
+api.add_router("", triage_router)
 
 
 def _error(request, status: int, detail: str, errors: list | None = None):
@@ -33,8 +37,11 @@ def _error(request, status: int, detail: str, errors: list | None = None):
 
 
 def _field_name(location) -> str:
-    # Ninja locates an error as ("body", "payload", "field") or ("query", "field").
-    parts = [str(part) for part in location if part not in ("body", "query", "path", "payload")]
+    # Ninja locates an error as ("body", <parameter>, "field", ...) or ("query", "field").
+    location = list(location)
+    if location[:1] == ["body"] and len(location) >= 3:
+        location = location[2:]
+    parts = [str(part) for part in location if part not in ("body", "query", "path", "header")]
     return ".".join(parts) or str(location[-1] if location else "")
 
 

@@ -89,3 +89,12 @@ def outsider_org(db):
 @pytest.fixture
 def csrf_client():
     return Client(enforce_csrf_checks=True)
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Rate-limit counters live in the cache: each test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.middleware import csrf
 
+from haven.lib.ratelimit import client_key
+
 # Headers that identify a visitor or their device. Proxies' X-Forwarded-Proto is kept: it only
 # says whether the visitor used HTTPS.
 CLIENT_HEADERS = (
@@ -20,9 +22,18 @@ CLIENT_HEADERS = (
 
 
 def forget_client_middleware(get_response):
-    """Remove the client's address and user agent before any other code can store or log them."""
+    """Remove the client's address and user agent before any other code can store or log them.
+
+    What remains is `request.client_key`, a daily HMAC of the address for rate limits.
+    """
 
     def middleware(request):
+        address = request.META.get("REMOTE_ADDR", "")
+        if settings.SECURE_PROXY_SSL_HEADER:
+            # Behind our proxy, the address it saw is the last one it appended.
+            forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+            address = forwarded.rsplit(",", 1)[-1].strip() or address
+        request.client_key = client_key(address)
         request.META["REMOTE_ADDR"] = ""
         for header in CLIENT_HEADERS:
             request.META.pop(header, None)

@@ -51,6 +51,19 @@ if not _encryption_keys:
     )
 HAVEN_ENCRYPTION_KEYS = parse_encryption_keys("HAVEN_ENCRYPTION_KEYS", _encryption_keys)
 
+# Salt for receipt hashes: separate from the secret key, so rotating that never breaks receipts.
+HAVEN_RECEIPT_SALT = os.environ.get("HAVEN_RECEIPT_SALT", "").strip()
+if not HAVEN_RECEIPT_SALT:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "HAVEN_RECEIPT_SALT: must be set when HAVEN_DEBUG is off (32 or more random characters)."
+        )
+    HAVEN_RECEIPT_SALT = development_secret(
+        DATA_DIR / "receipt_salt", lambda: secrets.token_hex(32)
+    )
+elif len(HAVEN_RECEIPT_SALT) < 32:
+    raise ImproperlyConfigured("HAVEN_RECEIPT_SALT: must be at least 32 characters long.")
+
 ALLOWED_HOSTS = env_list(
     "HAVEN_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"] if DEBUG else []
 )
@@ -81,8 +94,9 @@ if _database["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL",
     }
-    # Tests use a file too: an in-memory database locks differently from the real thing.
-    _database["TEST"] = {"NAME": str(DATA_DIR / "test-haven.sqlite3")}
+    # Tests use a file too: an in-memory database locks differently from the real thing. The
+    # process id keeps two test runs on one machine apart.
+    _database["TEST"] = {"NAME": str(DATA_DIR / f"test-haven-{os.getpid()}.sqlite3")}
 elif _database["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured(
         "HAVEN_DATABASE_URL: only sqlite:/// and postgresql:// databases are supported."
@@ -103,9 +117,11 @@ INSTALLED_APPS = [
     "django_countries",
     "django.contrib.postgres",
     "ninja",
+    "haven.lib",
     "haven.accounts",
     "haven.audit",
     "haven.hub",
+    "haven.reports",
 ]
 
 MIDDLEWARE = [
@@ -220,13 +236,54 @@ PERMISSIONS_POLICY = (
     "accelerometer=(), autoplay=(), camera=(), display-capture=(), geolocation=(), "
     "gyroscope=(), magnetometer=(), microphone=(), midi=(), payment=(), usb=()"
 )
-DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024  # form fields; files are limited separately
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 200
 
 # The country this deployment serves first: its help page is the home page's "Get help now".
 HAVEN_COUNTRY = env_choice(
     "HAVEN_COUNTRY", "VN", ["BN", "KH", "ID", "LA", "MY", "MM", "PH", "SG", "TH", "VN"]
 )
+
+# Anonymous reports.
+HAVEN_REPORT_RETENTION_DAYS = env_int("HAVEN_REPORT_RETENTION_DAYS", 90, minimum=8, maximum=3650)
+# Organisation (by name) that receives reports when none receives them for the country given.
+HAVEN_REPORT_FALLBACK_ORGANISATION = os.environ.get(
+    "HAVEN_REPORT_FALLBACK_ORGANISATION", ""
+).strip()
+# Per visitor (keyed by an HMAC of the address under a daily key held only in the cache).
+HAVEN_REPORTS_PER_HOUR = env_int("HAVEN_REPORTS_PER_HOUR", 10, minimum=1, maximum=1_000_000)
+HAVEN_MAX_ATTACHMENTS = env_int("HAVEN_MAX_ATTACHMENTS", 5, minimum=0, maximum=20)
+HAVEN_ATTACHMENT_MAX_MB = env_int("HAVEN_ATTACHMENT_MAX_MB", 10, minimum=1, maximum=50)
+# Uploaded files stay in memory and are encrypted before storage: never a clear copy on disk.
+FILE_UPLOAD_HANDLERS = ["haven.reports.uploads.MemoryOnlyUploadHandler"]
+
+# Cache: per process by default; several processes need a shared one (redis://...).
+_cache_url = os.environ.get("HAVEN_CACHE_URL", "").strip()
+if _cache_url.startswith(("redis://", "rediss://")):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": _cache_url,
+        }
+    }
+elif _cache_url:
+    raise ImproperlyConfigured("HAVEN_CACHE_URL: only redis:// or rediss:// URLs are supported.")
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# E-mail: notifications say only that something arrived, never what.
+EMAIL_BACKEND = (
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend"
+)
+EMAIL_HOST = os.environ.get("HAVEN_SMTP_HOST", "localhost").strip()
+EMAIL_PORT = env_int("HAVEN_SMTP_PORT", 587, minimum=1, maximum=65535)
+EMAIL_HOST_USER = os.environ.get("HAVEN_SMTP_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("HAVEN_SMTP_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("HAVEN_SMTP_TLS", True)
+DEFAULT_FROM_EMAIL = os.environ.get("HAVEN_FROM_EMAIL", "").strip() or "haven@localhost"
+HAVEN_SITE_URL = os.environ.get("HAVEN_SITE_URL", "").strip().rstrip("/") or "http://127.0.0.1:8000"
 
 # Languages: Vietnamese and English first; pages live under /<lang>/.
 LANGUAGE_CODE = env_choice("HAVEN_DEFAULT_LANGUAGE", "vi", ["vi", "en"])

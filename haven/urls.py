@@ -12,7 +12,9 @@ urlpatterns = [
 ]
 urlpatterns += i18n_patterns(
     path("", include("haven.hub.urls")),
+    path("report/", include("haven.reports.urls")),
     path("staff/services/", include("haven.hub.staff_urls")),
+    path("staff/triage/", include("haven.reports.staff_urls")),
     path("staff/", include("haven.accounts.urls")),
 )
 

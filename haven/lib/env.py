@@ -70,7 +70,7 @@ def parse_encryption_keys(name: str, value: str) -> list[tuple[str, bytes]]:
         if not item:
             continue
         key_id, sep, encoded = item.partition(":")
-        if not sep or not KEY_ID_PATTERN.match(key_id):
+        if not sep or not KEY_ID_PATTERN.fullmatch(key_id):
             raise ImproperlyConfigured(
                 f"{name}: each key must look like ID:BASE64 with an ID of 1-16 letters, "
                 f"digits, '-' or '_'."

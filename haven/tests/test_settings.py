@@ -13,6 +13,7 @@ GOOD_PRODUCTION = {
     "HAVEN_SECRET_KEY": secrets.token_urlsafe(50),
     "HAVEN_ENCRYPTION_KEYS": "k1:" + base64.b64encode(b"x" * 32).decode(),
     "HAVEN_ALLOWED_HOSTS": "haven.example.org",
+    "HAVEN_RECEIPT_SALT": secrets.token_hex(32),
 }
 
 
@@ -61,6 +62,10 @@ def test_development_generates_secrets_once(tmp_path):
         ({"HAVEN_DEFAULT_LANGUAGE": "fr"}, "HAVEN_DEFAULT_LANGUAGE: must be one of vi, en"),
         ({"HAVEN_TIME_ZONE": "Mars/Olympus"}, "HAVEN_TIME_ZONE: unknown time zone"),
         ({"HAVEN_HTTPS": "sometimes"}, "HAVEN_HTTPS: expected true or false"),
+        ({"HAVEN_RECEIPT_SALT": ""}, "HAVEN_RECEIPT_SALT: must be set"),
+        ({"HAVEN_RECEIPT_SALT": "short"}, "HAVEN_RECEIPT_SALT: must be at least 32"),
+        ({"HAVEN_REPORT_RETENTION_DAYS": "1"}, "HAVEN_REPORT_RETENTION_DAYS: must be between"),
+        ({"HAVEN_CACHE_URL": "memcached://x"}, "HAVEN_CACHE_URL: only redis"),
     ],
 )
 def test_bad_values_stop_start_up(tmp_path, variables, message):

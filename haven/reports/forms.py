@@ -1,0 +1,183 @@
+"""Forms for reporters (short, plain, usable without JavaScript) and for triage staff."""
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+
+from haven.accounts.models import Organisation
+from haven.hub.content import ASEAN
+from haven.lib.uploads import CleanFile, RejectedFile, clean_upload
+from haven.reports.models import ClosedReason, Exploitation, Status
+from haven.reports.receipts import BadReceipt, normalize_receipt
+from haven.reports.uploads import TooLargeFile
+
+YES_NO_UNKNOWN = [("yes", _("Yes")), ("no", _("No")), ("unknown", _("I don't know"))]
+
+
+def country_choices():
+    return [(code, countries.name(code)) for code in ASEAN] + [("", _("Another country"))]
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class DangerForm(forms.Form):
+    danger_now = forms.TypedChoiceField(
+        label=_("Is someone in danger right now?"),
+        choices=[("yes", _("Yes, someone is in danger now")), ("no", _("No, not right now"))],
+        widget=forms.RadioSelect,
+    )
+    country = forms.ChoiceField(
+        label=_("Which country is this happening in?"), choices=country_choices
+    )
+
+
+def clean_files(uploaded) -> list[CleanFile]:
+    if len(uploaded) > settings.HAVEN_MAX_ATTACHMENTS:
+        raise forms.ValidationError(
+            _("You can attach at most %(count)d files.") % {"count": settings.HAVEN_MAX_ATTACHMENTS}
+        )
+    cleaned = []
+    for number, upload in enumerate(uploaded, start=1):
+        if isinstance(upload, TooLargeFile):
+            raise forms.ValidationError(
+                _("File %(number)d is larger than %(limit)d MB.")
+                % {"number": number, "limit": settings.HAVEN_ATTACHMENT_MAX_MB}
+            )
+        try:
+            cleaned.append(
+                clean_upload(
+                    upload.read(), max_bytes=settings.HAVEN_ATTACHMENT_MAX_MB * 1024 * 1024
+                )
+            )
+        except RejectedFile as error:
+            raise forms.ValidationError(
+                _("File %(number)d: %(problem)s") % {"number": number, "problem": str(error)}
+            ) from None
+    return cleaned
+
+
+class ReportForm(forms.Form):
+    description = forms.CharField(
+        label=_("What happened?"),
+        help_text=_("Tell us what you saw or know, in your own words. Names and places help."),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=10_000,
+    )
+    country = forms.ChoiceField(label=_("Country"), choices=country_choices, required=False)
+    province = forms.CharField(
+        label=_("Province or city (if you want)"), max_length=100, required=False
+    )
+    when = forms.CharField(
+        label=_("When did it happen?"),
+        help_text=_("For example: yesterday, last month, it is still happening."),
+        max_length=200,
+        required=False,
+    )
+    people_count = forms.IntegerField(
+        label=_("How many people are at risk?"), min_value=1, max_value=10_000, required=False
+    )
+    children_involved = forms.ChoiceField(
+        label=_("Are there children among them?"),
+        choices=YES_NO_UNKNOWN,
+        widget=forms.RadioSelect,
+        initial="unknown",
+    )
+    exploitation_types = forms.MultipleChoiceField(
+        label=_("What do you think is happening? (choose any)"),
+        choices=Exploitation.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    danger_now = forms.BooleanField(label=_("Someone is in danger right now"), required=False)
+    contact = forms.CharField(
+        label=_("How can we contact you? (only if you want us to)"),
+        help_text=_(
+            "Leave this empty to stay anonymous. You can always follow up with your receipt."
+        ),
+        max_length=300,
+        required=False,
+    )
+    files = forms.FileField(
+        label=_("Photos, documents or recordings (if you have them)"),
+        help_text=_("Photos are cleaned of hidden data such as location before they are stored."),
+        widget=MultipleFileInput(attrs={"accept": "image/*,application/pdf,text/plain,audio/*"}),
+        required=False,
+    )
+
+    def __init__(self, *args, files_list=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.files_list = files_list or []
+
+    def clean_children_involved(self):
+        return {"yes": True, "no": False}.get(self.cleaned_data["children_involved"])
+
+    def clean_files(self):
+        return clean_files(self.files_list)
+
+    def clean_country(self):
+        # "Another country": the report still reaches the deployment's own organisations.
+        return self.cleaned_data["country"] or settings.HAVEN_COUNTRY
+
+
+class ReceiptForm(forms.Form):
+    receipt = forms.CharField(
+        label=_("Your receipt"),
+        max_length=40,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+
+    def clean_receipt(self):
+        try:
+            return normalize_receipt(self.cleaned_data["receipt"])
+        except BadReceipt as error:
+            raise forms.ValidationError(str(error)) from None
+
+
+class FollowUpForm(ReceiptForm):
+    body = forms.CharField(
+        label=_("Add information or answer"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=10_000,
+    )
+    files = ReportForm.base_fields["files"]
+
+    def __init__(self, *args, files_list=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.files_list = files_list or []
+
+    def clean_files(self):
+        return clean_files(self.files_list)
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("New status"), choices=[c for c in Status.choices if c[0] != Status.NEW]
+    )
+    reason = forms.ChoiceField(
+        label=_("Reason (when closing)"), choices=[("", "—"), *ClosedReason.choices], required=False
+    )
+    referred_to = forms.ModelChoiceField(
+        label=_("Refer to (when referring)"),
+        queryset=Organisation.objects.all(),
+        required=False,
+    )
+
+
+class StaffMessageForm(forms.Form):
+    body = forms.CharField(
+        label=_("Message"), widget=forms.Textarea(attrs={"rows": 4}), max_length=10_000
+    )
+    internal = forms.BooleanField(
+        label=_("Internal note (the reporter will not see it)"), required=False
+    )
+
+
+class AssignForm(forms.Form):
+    member = forms.ModelChoiceField(label=_("Assign to"), queryset=None, required=False)
+
+    def __init__(self, *args, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["member"].queryset = members

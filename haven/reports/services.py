@@ -1,0 +1,282 @@
+"""Everything that changes a report: submission, follow-up, triage, retention. Each audited."""
+
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import send_mass_mail
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from haven.accounts.models import Organisation, User
+from haven.accounts.roles import CAPABILITIES, Capability
+from haven.audit.services import record_event
+from haven.lib.uploads import CleanFile
+from haven.reports.models import Attachment, ClosedReason, Message, Report, Status
+from haven.reports.receipts import hash_receipt, new_receipt
+
+log = logging.getLogger(__name__)
+TRIAGE_ROLES = [
+    role for role, capabilities in CAPABILITIES.items() if Capability.REPORT_TRIAGE in capabilities
+]
+
+
+@dataclass
+class NewReport:
+    country: str
+    description: str
+    language: str = "vi"
+    province: str = ""
+    when: str = ""
+    people_count: int | None = None
+    children_involved: bool | None = None
+    exploitation_types: list[str] | None = None
+    danger_now: bool = False
+    contact: str = ""
+
+
+def recipients_for(country: str) -> list[Organisation]:
+    """Who receives reports about a country: its receiving organisations, else the fallback."""
+    organisations = list(Organisation.objects.filter(country=country, receives_public_reports=True))
+    if organisations:
+        return organisations
+    if settings.HAVEN_REPORT_FALLBACK_ORGANISATION:
+        fallback = Organisation.objects.filter(name=settings.HAVEN_REPORT_FALLBACK_ORGANISATION)
+        if fallback.exists():
+            return list(fallback)
+    return list(
+        Organisation.objects.filter(country=settings.HAVEN_COUNTRY, receives_public_reports=True)
+    )
+
+
+def _attach(report: Report, files: list[CleanFile], message: Message | None = None) -> None:
+    Attachment.objects.bulk_create(
+        [
+            Attachment(
+                report=report,
+                message=message,
+                kind=clean.kind,
+                content_type=clean.content_type,
+                extension=clean.extension,
+                size=len(clean.data),
+                data=clean.data,
+            )
+            for clean in files
+        ]
+    )
+
+
+def submit_report(new: NewReport, files: list[CleanFile]) -> tuple[Report, str]:
+    """Store the report whole, or not at all; return it with its receipt (shown once)."""
+    receipt = new_receipt()
+    with transaction.atomic():
+        report = Report.objects.create(
+            receipt_hash=hash_receipt(receipt),
+            language=new.language,
+            country=new.country,
+            province=new.province,
+            description=new.description,
+            when=new.when,
+            people_count=new.people_count,
+            children_involved=new.children_involved,
+            exploitation_types=sorted(set(new.exploitation_types or [])),
+            danger_now=new.danger_now,
+            contact=new.contact,
+        )
+        recipients = recipients_for(new.country)
+        report.recipients.set(recipients)
+        _attach(report, files)
+        record_event(
+            "report.received",
+            obj=report,
+            summary={
+                "country": new.country,
+                "danger_now": new.danger_now,
+                "attachments": len(files),
+                "recipients": len(recipients),
+            },
+        )
+        transaction.on_commit(lambda: notify(report, "new"))
+    return report, receipt
+
+
+def find_by_receipt(receipt: str) -> Report | None:
+    return Report.objects.filter(receipt_hash=hash_receipt(receipt)).first()
+
+
+def _touch(report: Report, **fields) -> None:
+    fields = {"last_activity": timezone.now(), "purge_warned_at": None, **fields}
+    for name, value in fields.items():
+        setattr(report, name, value)
+    report.save(update_fields=list(fields))
+
+
+@transaction.atomic
+def add_reporter_message(report: Report, body: str, files: list[CleanFile]) -> Message:
+    message = Message.objects.create(report=report, author=Message.Author.REPORTER, body=body)
+    _attach(report, files, message)
+    _touch(report)
+    record_event("report.reporter_message", obj=report, summary={"attachments": len(files)})
+    transaction.on_commit(lambda: notify(report, "message"))
+    return message
+
+
+@transaction.atomic
+def add_staff_message(report: Report, *, actor: User, body: str, internal: bool) -> Message:
+    message = Message.objects.create(
+        report=report, author=Message.Author.STAFF, staff_user=actor, body=body, internal=internal
+    )
+    _touch(report)
+    record_event("report.note" if internal else "report.reply", actor=actor, obj=report)
+    return message
+
+
+class TransitionError(ValueError):
+    pass
+
+
+@transaction.atomic
+def change_status(
+    report: Report,
+    *,
+    actor: User,
+    status: str,
+    reason: str = "",
+    referred_to: Organisation | None = None,
+) -> None:
+    old = report.status
+    if status == old or status == Status.NEW or status not in Status.values:
+        raise TransitionError(_("Choose a different status."))
+    if status == Status.CLOSED and reason not in ClosedReason.values:
+        raise TransitionError(_("Say why the report is closed."))
+    if status == Status.REFERRED and referred_to is None:
+        raise TransitionError(_("Choose the organisation the report is referred to."))
+    changes = {"status": status, "closed_reason": reason if status == Status.CLOSED else ""}
+    if report.triaged_at is None:
+        changes["triaged_at"] = timezone.now()
+    changes["closed_at"] = timezone.now() if status == Status.CLOSED else None
+    if status == Status.REFERRED:
+        changes["referred_to"] = referred_to
+        report.recipients.add(referred_to)
+    _touch(report, **changes)
+    summary = {"from": old, "to": status}
+    if reason and status == Status.CLOSED:
+        summary["reason"] = reason
+    if referred_to is not None and status == Status.REFERRED:
+        summary["referred_to"] = str(referred_to.pk)
+    record_event("report.status_changed", actor=actor, obj=report, summary=summary)
+    if status == Status.REFERRED:
+        transaction.on_commit(lambda: notify(report, "new", only=[referred_to]))
+
+
+def triage_staff(organisations) -> list[User]:
+    return list(
+        User.objects.filter(organisation__in=organisations, role__in=TRIAGE_ROLES, is_active=True)
+    )
+
+
+@transaction.atomic
+def assign(report: Report, *, actor: User, member: User | None) -> None:
+    if member is not None and member not in triage_staff(report.recipients.all()):
+        raise TransitionError(_("That person cannot work on this report."))
+    _touch(report, assigned_to=member)
+    record_event(
+        "report.assigned",
+        actor=actor,
+        obj=report,
+        summary={"to": str(member.pk) if member else None},
+    )
+
+
+MESSAGES = {
+    "new": (
+        "New report in Haven",
+        "A new report has arrived for {organisation}. Sign in to Haven to read it:\n{url}\n",
+    ),
+    "message": (
+        "New message on a report in Haven",
+        "A reporter has added to a report of {organisation}. Sign in to Haven to read it:\n{url}\n",
+    ),
+    "purge": (
+        "Reports will be deleted in Haven",
+        "{count} report(s) of {organisation} will be deleted in 7 days unless someone works on them:\n{url}\n",
+    ),
+}
+
+
+def notify(report: Report | None, kind: str, only=None, count: int = 0) -> int:
+    """E-mail the triage staff that something arrived: never what it says."""
+    organisations = only if only is not None else list(report.recipients.all())
+    mails = []
+    for organisation in organisations:
+        staff = [user for user in triage_staff([organisation]) if user.email]
+        if not staff:
+            continue
+        subject, text = MESSAGES[kind]
+        if kind == "new" and report is not None and report.danger_now:
+            subject = "Urgent: " + subject
+        url = f"{settings.HAVEN_SITE_URL}/{settings.LANGUAGE_CODE}/staff/triage/"
+        body = text.format(organisation=organisation.name, url=url, count=count)
+        mails.append((subject, body, settings.DEFAULT_FROM_EMAIL, [user.email for user in staff]))
+    try:
+        return send_mass_mail(mails, fail_silently=False)
+    except Exception:  # a mail server down must not undo or hide the report
+        log.exception("Could not send %s notifications", kind)
+        return 0
+
+
+def expiry_cutoff(now=None):
+    return (now or timezone.now()) - timedelta(days=settings.HAVEN_REPORT_RETENTION_DAYS)
+
+
+def _expiring(before):
+    return Report.objects.exclude(status=Status.ACCEPTED).filter(last_activity__lt=before)
+
+
+@dataclass
+class PurgeReport:
+    deleted: int
+    warned: int
+
+
+def purge_expired_reports(now=None) -> PurgeReport:
+    """Delete reports closed or untouched for the retention period; warn 7 days before."""
+    now = now or timezone.now()
+    cutoff = expiry_cutoff(now)
+    deleted = 0
+    for report in _expiring(cutoff).only("pk", "reference", "status"):
+        with transaction.atomic():
+            record_event("report.purged", obj=report, summary={"status": report.status})
+            report.delete()
+            deleted += 1
+    warned = 0
+    soon = list(
+        _expiring(cutoff + timedelta(days=7))
+        .filter(purge_warned_at__isnull=True)
+        .prefetch_related("recipients")
+    )
+    by_organisation: dict = {}
+    for report in soon:
+        for organisation in report.recipients.all():
+            by_organisation.setdefault(organisation, []).append(report)
+    with translation.override(settings.LANGUAGE_CODE):
+        for organisation, reports in by_organisation.items():
+            notify(None, "purge", only=[organisation], count=len(reports))
+    if soon:
+        Report.objects.filter(pk__in=[report.pk for report in soon]).update(purge_warned_at=now)
+        warned = len(soon)
+        record_event("report.purge_warning", summary={"reports": warned})
+    return PurgeReport(deleted, warned)
+
+
+def reporter_status(report: Report) -> str:
+    """The status in words the reporter understands."""
+    return {
+        Status.NEW: _("Received. Nobody has read it yet; it will be read soon."),
+        Status.IN_TRIAGE: _("A case worker is looking at your report."),
+        Status.ACCEPTED: _("Your report is being acted on."),
+        Status.REFERRED: _("Your report was passed to another organisation that can help."),
+        Status.CLOSED: _("This report is closed."),
+    }[report.status]

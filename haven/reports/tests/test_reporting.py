@@ -1,0 +1,212 @@
+"""The reporter's side: danger first, the form, the receipt, follow-up; no trace left."""
+
+import io
+
+import pytest
+from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import DatabaseError, connection
+from PIL import Image
+
+from haven.audit.models import Event
+from haven.lib.public_forms import form_token
+from haven.reports.models import Attachment, Message, Report, Status
+from haven.reports.receipts import hash_receipt
+from haven.reports.tests.helpers import DESCRIPTION, jpeg_with_gps, receipt_from, report_data
+
+NEW = "/vi/report/new/"
+FOLLOW_UP = "/vi/report/follow-up/"
+
+
+@pytest.mark.django_db
+class TestDangerFirst:
+    def test_danger_shows_who_to_call_before_the_form(self, client):
+        response = client.get("/vi/report/", {"danger_now": "yes", "country": "VN"})
+        html = response.content.decode()
+        assert 'href="tel:111"' in html
+        assert html.index('href="tel:111"') < html.index("/vi/report/new/?danger=yes")
+        assert "<textarea" not in html
+
+    def test_another_country_shows_its_numbers(self, client):
+        html = client.get("/en/report/", {"danger_now": "yes", "country": "TH"}).content.decode()
+        assert 'href="tel:1300"' in html and 'href="tel:111"' not in html
+
+    def test_no_danger_goes_straight_to_the_form(self, client):
+        html = client.get("/vi/report/", {"danger_now": "no", "country": "VN"}).content.decode()
+        assert 'name="description"' in html
+
+    def test_the_form_keeps_the_danger_answer(self, client):
+        html = client.get(NEW, {"danger": "yes", "country": "KH"}).content.decode()
+        assert 'name="danger_now" id="id_danger_now" checked' in html
+        assert '<option value="KH" selected>' in html
+
+
+@pytest.mark.django_db
+class TestSubmit:
+    def test_a_report_is_stored_and_a_receipt_shown_once(self, client, hotline):
+        response = client.post(NEW, report_data())
+        assert response.status_code == 201
+        assert response["Cache-Control"] == "no-store"
+        assert len(response.cookies) == 0
+        receipt = receipt_from(response)
+        report = Report.objects.get()
+        assert report.receipt_hash == hash_receipt(receipt) and receipt not in report.receipt_hash
+        assert report.description == DESCRIPTION and report.province == "Hà Nội"
+        assert report.people_count == 5 and report.children_involved is None
+        assert report.exploitation_types == ["ForcedLabour", "SexualExploitation"]
+        assert list(report.recipients.all()) == [hotline] and report.status == Status.NEW
+        event = Event.objects.get(action="report.received")
+        assert event.actor_id is None and DESCRIPTION not in str(event.summary)
+
+    def test_staff_are_told_that_a_report_arrived_but_not_what_it_says(
+        self, client, django_capture_on_commit_callbacks
+    ):
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(NEW, report_data(danger_now="on"))
+        [message] = mail.outbox
+        assert message.subject.startswith("Urgent")
+        assert set(message.to) == {"alice@example.org", "bob@example.org"}
+        text = message.subject + message.body
+        for secret in (DESCRIPTION, "Hà Nội", "hôm qua", "5 cô gái"):
+            assert secret not in text
+
+    def test_the_text_is_encrypted_in_the_database(self, client):
+        client.post(NEW, report_data(contact="zalo 0912345678"))
+        with connection.cursor() as cursor:
+            cursor.execute('SELECT description, contact, province, "when" FROM reports_report')
+            row = cursor.fetchone()
+        assert all(value.startswith("hv1:") for value in row)
+        assert DESCRIPTION not in str(row) and "0912345678" not in str(row)
+
+    def test_a_photo_loses_its_location(self, client):
+        photo = SimpleUploadedFile("IMG_0001.jpg", jpeg_with_gps(), content_type="image/jpeg")
+        response = client.post(NEW, {**report_data(), "files": [photo]})
+        assert response.status_code == 201
+        attachment = Attachment.objects.get()
+        stored = Image.open(io.BytesIO(attachment.data))
+        assert attachment.content_type == "image/jpeg" and stored.size == (64, 48)
+        assert not stored.getexif() and b"PhoneMaker" not in attachment.data
+
+    def test_a_missing_description_is_explained_and_nothing_stored(self, client):
+        response = client.post(NEW, report_data(description=""))
+        assert response.status_code == 422
+        assert "Trường này là bắt buộc" in response.content.decode()
+        assert not Report.objects.exists()
+
+    def test_a_bad_attachment_stops_the_whole_report(self, client):
+        page = SimpleUploadedFile(
+            "photo.jpg", b"<html><script>alert(1)</script></html>", content_type="image/jpeg"
+        )
+        response = client.post("/en/report/new/", {**report_data(), "files": [page]})
+        assert response.status_code == 422
+        assert "File 1: This kind of file is not accepted" in response.content.decode()
+        assert not Report.objects.exists() and not Attachment.objects.exists()
+
+    def test_too_many_files_are_refused(self, client, settings):
+        settings.HAVEN_MAX_ATTACHMENTS = 1
+        files = [
+            SimpleUploadedFile(f"{n}.txt", b"notes", content_type="text/plain") for n in range(2)
+        ]
+        response = client.post("/en/report/new/", {**report_data(), "files": files})
+        assert response.status_code == 422 and "at most 1 files" in response.content.decode()
+        assert not Report.objects.exists()
+
+    def test_a_database_failure_leaves_nothing_and_says_so(self, client):
+        photo = SimpleUploadedFile("a.jpg", jpeg_with_gps(), content_type="image/jpeg")
+
+        def fail_on_attachments(execute, sql, params, many, context):
+            if "reports_attachment" in sql and sql.lstrip().upper().startswith("INSERT"):
+                raise DatabaseError("disk full")
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(fail_on_attachments):
+            response = client.post("/en/report/new/", {**report_data(), "files": [photo]})
+        assert response.status_code == 503
+        assert "nothing was stored" in response.content.decode()
+        assert (
+            not Report.objects.exists()
+            and not Event.objects.filter(action="report.received").exists()
+        )
+        assert DESCRIPTION in response.content.decode()  # what they wrote is still in the form
+
+    def test_a_forged_post_is_refused(self, client):
+        assert client.post(NEW, report_data(form_token="forged")).status_code == 403
+        response = client.post(NEW, report_data(), headers={"Sec-Fetch-Site": "cross-site"})
+        assert response.status_code == 403
+        response = client.post(NEW, report_data(), headers={"Origin": "https://evil.example"})
+        assert response.status_code == 403
+        assert not Report.objects.exists()
+
+    def test_submissions_are_rate_limited(self, client, settings):
+        settings.HAVEN_REPORTS_PER_HOUR = 2
+        assert client.post(NEW, report_data()).status_code == 201
+        assert client.post(NEW, report_data()).status_code == 201
+        response = client.post(NEW, report_data())
+        assert response.status_code == 429 and int(response["Retry-After"]) > 0
+        assert Report.objects.count() == 2
+
+    def test_a_country_without_receivers_goes_to_the_fallback(self, client, settings, carol):
+        settings.HAVEN_REPORT_FALLBACK_ORGANISATION = "Shelter HN"
+        client.post(NEW, report_data(country="MM"))
+        assert [org.name for org in Report.objects.get().recipients.all()] == ["Shelter HN"]
+
+    def test_without_a_fallback_the_home_country_receives(self, client):
+        client.post(NEW, report_data(country="LA"))
+        assert [org.name for org in Report.objects.get().recipients.all()] == ["Hotline VN"]
+
+
+@pytest.fixture
+def filed(client):
+    response = client.post(NEW, report_data())
+    return Report.objects.get(), receipt_from(response)
+
+
+@pytest.mark.django_db
+class TestFollowUp:
+    def open(self, client, receipt, **extra):
+        return client.post(FOLLOW_UP, {"form_token": form_token(), "receipt": receipt, **extra})
+
+    def test_the_receipt_opens_the_status_and_replies(self, client, filed, alice):
+        report, receipt = filed
+        Message.objects.create(
+            report=report, author="staff", staff_user=alice, body="Chúng tôi đã nhận tin."
+        )
+        Message.objects.create(
+            report=report, author="staff", staff_user=alice, body="internal-secret", internal=True
+        )
+        response = self.open(client, " ".join(receipt[i : i + 4] for i in range(0, 16, 4)))
+        html = response.content.decode()
+        assert response.status_code == 200 and response["Cache-Control"] == "no-store"
+        assert "Chúng tôi đã nhận tin." in html and "internal-secret" not in html
+        assert "Nobody has read it yet" in html or "Chưa có ai đọc" in html
+
+    def test_the_reporter_adds_information(self, client, filed):
+        report, receipt = filed
+        response = self.open(client, receipt, body="Thêm: họ chuyển đi tối nay.")
+        assert response.status_code == 200
+        message = report.messages.get()
+        assert message.author == "reporter" and message.body == "Thêm: họ chuyển đi tối nay."
+        assert Event.objects.filter(action="report.reporter_message").exists()
+
+    @pytest.mark.parametrize("receipt", ["0000000000000000", "12345", "abcd efgh ijkl mnop", ""])
+    def test_a_wrong_receipt_is_404_like_an_unknown_one(self, client, filed, receipt):
+        response = self.open(client, receipt)
+        assert response.status_code == 404
+        assert "Không có báo tin nào" in response.content.decode()
+
+    def test_wrong_receipts_are_slowed_then_refused(self, client, filed):
+        _, receipt = filed
+        for _ in range(3):
+            assert self.open(client, "1111222233334444").status_code == 404
+        response = self.open(client, receipt)  # even the right one must wait now
+        assert response.status_code == 429 and 0 < int(response["Retry-After"]) <= 30
+
+    def test_a_visitor_is_refused_after_ten_failures(self, client, filed, monkeypatch):
+        from haven.reports import views
+
+        monkeypatch.setitem(views.RECEIPT_LIMITS, "pause", 0)  # no waiting between tries
+        _, receipt = filed
+        for _ in range(10):
+            assert self.open(client, "1111222233334444").status_code == 404
+        response = self.open(client, receipt)
+        assert response.status_code == 429 and int(response["Retry-After"]) == 3600

@@ -1,0 +1,165 @@
+"""The reporter's pages: in danger now?, the report form, the receipt, and follow-up.
+
+Nothing here sets a cookie or puts anything about a report in a URL: the receipt is shown in the
+answer to the form (never at an address of its own) and is sent back in forms, not links.
+"""
+
+from django.conf import settings
+from django.db import DatabaseError
+from django.shortcuts import render
+from django.utils.cache import add_never_cache_headers
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_safe
+
+from haven.hub.models import HelpLine
+from haven.lib.public_forms import form_token, public_form
+from haven.lib.ratelimit import clear_failures, count_failure, failure_verdict, hit
+from haven.reports import services
+from haven.reports.forms import DangerForm, FollowUpForm, ReceiptForm, ReportForm
+from haven.reports.models import Message
+from haven.reports.receipts import BadReceipt, format_receipt, normalize_receipt
+
+RECEIPT_SCOPE = "receipt"
+
+
+def not_saved_message() -> str:
+    return _(
+        "Your report could not be saved because of a problem on our side, and nothing was "
+        "stored. Please try again in a moment. If someone is in danger, call for help now."
+    )
+
+
+RECEIPT_LIMITS = {"slow_after": 3, "pause": 30, "refuse_after": 10, "window": 3600}
+
+
+def _page(request, template, context, status=200):
+    context = {**context, "form_token": form_token()}
+    response = render(request, template, context, status=status)
+    add_never_cache_headers(response)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _too_many(request, retry_after: int):
+    response = _page(
+        request,
+        "reports/too_many.html",
+        {"minutes": max(1, (retry_after + 59) // 60)},
+        status=429,
+    )
+    response["Retry-After"] = str(retry_after)
+    return response
+
+
+def emergency_lines(country: str):
+    return HelpLine.objects.filter(
+        country=country, kind__in=["emergency", "anti_trafficking", "child_protection"]
+    )
+
+
+@require_safe
+def start(request):
+    """First question: is someone in danger now? Yes shows who to call before anything else."""
+    form = DangerForm(request.GET or None, initial={"country": settings.HAVEN_COUNTRY})
+    context = {"form": form, "lines": None}
+    if form.is_bound and form.is_valid():
+        country = form.cleaned_data["country"] or settings.HAVEN_COUNTRY
+        context["danger"] = form.cleaned_data["danger_now"] == "yes"
+        context["country"] = country
+        if context["danger"]:
+            context["lines"] = emergency_lines(country)
+        else:
+            return new(request, initial={"country": country})
+    return _page(request, "reports/start.html", context)
+
+
+@public_form
+@require_http_methods(["GET", "POST"])
+def new(request, initial=None):
+    if request.method == "POST":
+        form = ReportForm(request.POST, files_list=request.FILES.getlist("files"))
+        if form.is_valid():
+            verdict = hit(request, "report", settings.HAVEN_REPORTS_PER_HOUR, 3600)
+            if not verdict.allowed:
+                return _too_many(request, verdict.retry_after)
+            data = form.cleaned_data
+            try:
+                report, receipt = services.submit_report(
+                    services.NewReport(
+                        country=data["country"],
+                        description=data["description"],
+                        language=get_language() or settings.LANGUAGE_CODE,
+                        province=data["province"],
+                        when=data["when"],
+                        people_count=data["people_count"],
+                        children_involved=data["children_involved"],
+                        exploitation_types=data["exploitation_types"],
+                        danger_now=data["danger_now"],
+                        contact=data["contact"],
+                    ),
+                    data["files"],
+                )
+            except DatabaseError:
+                # Nothing was stored (one transaction): say so plainly, keep what they wrote.
+                form.add_error(None, not_saved_message())
+                return _page(request, "reports/new.html", {"form": form}, status=503)
+            lines = emergency_lines(report.country) if report.danger_now else None
+            context = {"receipt": format_receipt(receipt), "lines": lines}
+            return _page(request, "reports/receipt.html", context, status=201)
+        return _page(request, "reports/new.html", {"form": form}, status=422)
+    danger = request.GET.get("danger") == "yes"
+    initial = initial or {
+        "country": request.GET.get("country", settings.HAVEN_COUNTRY),
+        "danger_now": danger,
+    }
+    return _page(request, "reports/new.html", {"form": ReportForm(initial=initial)})
+
+
+def _status_page(request, report, receipt, form=None, status=200, added=False):
+    messages = report.messages.filter(internal=False).prefetch_related("attachments")
+    context = {
+        "report": report,
+        "status_text": services.reporter_status(report),
+        "messages": messages,
+        "receipt": receipt,
+        "form": form or FollowUpForm(initial={"receipt": receipt}),
+        "Author": Message.Author,
+        "added": added,
+    }
+    return _page(request, "reports/status.html", context, status=status)
+
+
+def _report_for(request):
+    try:
+        receipt = normalize_receipt(request.POST.get("receipt", ""))
+    except BadReceipt:
+        return None, ""
+    return services.find_by_receipt(receipt), receipt
+
+
+@public_form
+@require_http_methods(["GET", "POST"])
+def follow_up(request):
+    if request.method == "GET":
+        return _page(request, "reports/follow_up.html", {"form": ReceiptForm()})
+    verdict = failure_verdict(request, RECEIPT_SCOPE, **RECEIPT_LIMITS)
+    if not verdict.allowed:
+        return _too_many(request, verdict.retry_after)
+    report, receipt = _report_for(request)
+    if report is None:
+        # A malformed receipt, an unknown one, one of a deleted report: the same answer.
+        count_failure(request, RECEIPT_SCOPE, RECEIPT_LIMITS["window"])
+        form = ReceiptForm(request.POST)
+        form.is_valid()
+        form.add_error(None, _("No report has this receipt. Check the 16 digits and try again."))
+        return _page(request, "reports/follow_up.html", {"form": form}, status=404)
+    clear_failures(request, RECEIPT_SCOPE)
+    shown = format_receipt(receipt)
+    if "body" not in request.POST:
+        return _status_page(request, report, shown)
+    form = FollowUpForm(request.POST, files_list=request.FILES.getlist("files"))
+    if not form.is_valid():
+        return _status_page(request, report, shown, form, status=422)
+    services.add_reporter_message(report, form.cleaned_data["body"], form.cleaned_data["files"])
+    return _status_page(request, report, shown, added=True)

@@ -65,6 +65,7 @@ messages: install
 bench: install
 	HAVEN_DEBUG=true $(BIN)/python bench/pages.py
 	HAVEN_TEST_DATABASE_URL='$(HAVEN_TEST_DATABASE_URL)' $(BIN)/python bench/search.py
+	HAVEN_TEST_DATABASE_URL='$(HAVEN_TEST_DATABASE_URL)' $(BIN)/python bench/reports.py
 
 clean:
 	rm -rf $(VENV) var

@@ -272,12 +272,13 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # E-mail: notifications say only that something arrived, never what.
-EMAIL_BACKEND = (
-    "django.core.mail.backends.console.EmailBackend"
-    if DEBUG
-    else "django.core.mail.backends.smtp.EmailBackend"
-)
 EMAIL_HOST = os.environ.get("HAVEN_SMTP_HOST", "localhost").strip()
+if not EMAIL_HOST:  # set empty on purpose: no e-mail at all
+    EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
+elif DEBUG:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 EMAIL_PORT = env_int("HAVEN_SMTP_PORT", 587, minimum=1, maximum=65535)
 EMAIL_HOST_USER = os.environ.get("HAVEN_SMTP_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("HAVEN_SMTP_PASSWORD", "")

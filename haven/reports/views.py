@@ -6,8 +6,10 @@ answer to the form (never at an address of its own) and is sent back in forms, n
 
 from django.conf import settings
 from django.db import DatabaseError
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
+from django.utils.http import urlencode
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
@@ -70,13 +72,13 @@ def start(request):
         if context["danger"]:
             context["lines"] = emergency_lines(country)
         else:
-            return new(request, initial={"country": country})
+            return redirect(f"{reverse('reports:new')}?{urlencode({'country': country})}")
     return _page(request, "reports/start.html", context)
 
 
 @public_form
 @require_http_methods(["GET", "POST"])
-def new(request, initial=None):
+def new(request):
     if request.method == "POST":
         form = ReportForm(request.POST, files_list=request.FILES.getlist("files"))
         if form.is_valid():
@@ -109,10 +111,7 @@ def new(request, initial=None):
             return _page(request, "reports/receipt.html", context, status=201)
         return _page(request, "reports/new.html", {"form": form}, status=422)
     danger = request.GET.get("danger") == "yes"
-    initial = initial or {
-        "country": request.GET.get("country", settings.HAVEN_COUNTRY),
-        "danger_now": danger,
-    }
+    initial = {"country": request.GET.get("country", settings.HAVEN_COUNTRY), "danger_now": danger}
     return _page(request, "reports/new.html", {"form": ReportForm(initial=initial)})
 
 

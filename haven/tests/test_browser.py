@@ -149,3 +149,62 @@ def test_a_visitor_searches_without_diacritics_and_finds_help(browser, live_serv
     assert page.locator('a[href="tel:111"]').count() == 1
     assert page.locator(".line.unverified").count() >= 1
     assert problems == []
+
+
+def test_a_report_with_a_photo_and_a_reply_through_the_receipt(
+    browser, live_server, personas, tmp_path
+):
+    import io
+
+    from PIL import Image
+
+    from haven.reports.models import Attachment
+    from haven.reports.tests.helpers import jpeg_with_gps
+
+    load_content(CONTENT)
+    photo = tmp_path / "IMG_2041.jpg"
+    photo.write_bytes(jpeg_with_gps())
+    page = browser.new_page()
+    problems = watch(page)
+
+    # A neighbour files a report in Vietnamese, with a photo that carries GPS data.
+    page.goto(f"{live_server.url}/vi/")
+    page.click("a.action[href='/vi/report/']")
+    page.check("input[name=danger_now][value=no]")
+    page.click("main button[type=submit]")
+    page.fill("textarea[name=description]", "Có ba cô gái bị nhốt trong xưởng may ở Bình Dương.")
+    page.set_input_files("input[name=files]", str(photo))
+    page.click("main button[type=submit]")
+    receipt = page.locator("#receipt").inner_text()
+    assert len(receipt.replace(" ", "")) == 16
+    assert page.context.cookies() == []  # the reporter's visit left no cookie at all
+    stored = Attachment.objects.get()
+    assert not Image.open(io.BytesIO(stored.data)).getexif() and b"PhoneMaker" not in stored.data
+
+    # Alice, at the receiving hotline, signs in with two-factor and replies.
+    staff = browser.new_page()
+    problems += watch(staff)
+    alice = User.objects.get(username="alice")
+    device = TOTPDevice.objects.get(user=alice)
+    staff.goto(f"{live_server.url}/en/staff/login/")
+    staff.fill("input[name=username]", "alice")
+    staff.fill("input[name=password]", PASSWORD)
+    staff.click("main button[type=submit]")
+    staff.fill(
+        "input[name=code]",
+        f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):06d}",
+    )
+    staff.click("main button[type=submit]")
+    staff.click("nav.staff >> text=Triage")
+    staff.click("table a")
+    assert "xưởng may" in staff.content()
+    staff.fill("textarea[name=body]", "Chúng tôi đã nhận được tin và đang xác minh.")
+    staff.click("form[action$='/messages/'] button")
+    assert "The reply was sent." in staff.content()
+
+    # The neighbour comes back with the receipt and reads the answer.
+    page.goto(f"{live_server.url}/vi/report/follow-up/")
+    page.fill("input[name=receipt]", receipt)
+    page.click("main button[type=submit]")
+    assert "Chúng tôi đã nhận được tin và đang xác minh." in page.content()
+    assert problems == []

@@ -84,9 +84,26 @@ def test_no_address_or_user_agent_is_stored_or_logged(client, alice, dave, caplo
     client.get("/api/v1/me", headers={**headers, "Authorization": f"Bearer {secret}"})
     client.get("/api/v1/me", headers={**headers, "Authorization": "Bearer wrong"})
     client.get("/vi/missing/", headers=headers)
+    from haven.lib.public_forms import form_token
+
+    client.post(
+        "/vi/report/new/",
+        {
+            "form_token": form_token(),
+            "description": "probe report",
+            "country": "VN",
+            "children_involved": "unknown",
+        },
+        headers=headers,
+    )
+    client.post(
+        "/vi/report/follow-up/",
+        {"form_token": form_token(), "receipt": "1111222233334444"},
+        headers=headers,
+    )
 
     stored = database_text()
-    assert "auth.lockout" in stored  # the probe did reach the tables it checks
+    assert "auth.lockout" in stored and "report.received" in stored  # the probe reached the tables
     for trace in (ADDRESS, FORWARDED, AGENT):
         assert trace not in stored
         assert trace not in caplog.text

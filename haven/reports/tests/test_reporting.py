@@ -32,8 +32,9 @@ class TestDangerFirst:
         assert 'href="tel:1300"' in html and 'href="tel:111"' not in html
 
     def test_no_danger_goes_straight_to_the_form(self, client):
-        html = client.get("/vi/report/", {"danger_now": "no", "country": "VN"}).content.decode()
-        assert 'name="description"' in html
+        response = client.get("/vi/report/", {"danger_now": "no", "country": "VN"}, follow=True)
+        assert response.redirect_chain[-1][0] == "/vi/report/new/?country=VN"
+        assert 'name="description"' in response.content.decode()
 
     def test_the_form_keeps_the_danger_answer(self, client):
         html = client.get(NEW, {"danger": "yes", "country": "KH"}).content.decode()

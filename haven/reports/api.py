@@ -18,13 +18,12 @@ from haven.accounts.roles import Capability
 from haven.audit.services import record_event
 from haven.hub.content import ASEAN
 from haven.lib.ratelimit import clear_failures, count_failure, failure_verdict, hit
-from haven.lib.uploads import RejectedFile, clean_upload
 from haven.reports import services
 from haven.reports.access import access_report, reports_visible_to
 from haven.reports.models import ClosedReason, Exploitation
 from haven.reports.models import Status as ReportStatus
 from haven.reports.receipts import BadReceipt, normalize_receipt
-from haven.reports.uploads import TooLargeFile
+from haven.reports.uploads import AttachmentError, clean_attachments
 from haven.reports.views import RECEIPT_LIMITS, RECEIPT_SCOPE
 
 public = Router(tags=["anonymous reports"], auth=None)
@@ -87,37 +86,11 @@ def _payload(request) -> tuple[dict, list]:
 
 
 def _clean_files(uploads) -> list:
-    if len(uploads) > settings.HAVEN_MAX_ATTACHMENTS:
-        raise ValidationError(
-            [
-                {
-                    "loc": ("body", "report", "files"),
-                    "msg": f"at most {settings.HAVEN_MAX_ATTACHMENTS} files",
-                }
-            ]
-        )
-    cleaned = []
-    for number, upload in enumerate(uploads, start=1):
-        if isinstance(upload, TooLargeFile):
-            raise ValidationError(
-                [
-                    {
-                        "loc": ("body", "report", "files", number),
-                        "msg": f"larger than {settings.HAVEN_ATTACHMENT_MAX_MB} MB",
-                    }
-                ]
-            )
-        try:
-            cleaned.append(
-                clean_upload(
-                    upload.read(), max_bytes=settings.HAVEN_ATTACHMENT_MAX_MB * 1024 * 1024
-                )
-            )
-        except RejectedFile as error:
-            raise ValidationError(
-                [{"loc": ("body", "report", "files", number), "msg": str(error)}]
-            ) from None
-    return cleaned
+    try:
+        return clean_attachments(uploads)
+    except AttachmentError as error:
+        location = ("body", "report", "files", *([error.number] if error.number else []))
+        raise ValidationError([{"loc": location, "msg": str(error)}]) from None
 
 
 class ReceiptOut(Schema):
@@ -138,19 +111,7 @@ def submit(request):
     if not verdict.allowed:
         raise HttpError(429, "Too many reports from this connection; try again later.")
     _, receipt = services.submit_report(
-        services.NewReport(
-            country=report.country,
-            description=report.description,
-            language=report.language,
-            province=report.province,
-            when=report.when,
-            people_count=report.people_count,
-            children_involved=report.children_involved,
-            exploitation_types=[kind.value for kind in report.exploitation_types],
-            danger_now=report.danger_now,
-            contact=report.contact,
-        ),
-        files,
+        services.NewReport.of(report.model_dump(mode="json")), files
     )
     return Status(201, {"receipt": receipt})
 

@@ -7,10 +7,10 @@ from django_countries import countries
 
 from haven.accounts.models import Organisation
 from haven.hub.content import ASEAN
-from haven.lib.uploads import CleanFile, RejectedFile, clean_upload
+from haven.lib.uploads import CleanFile
 from haven.reports.models import ClosedReason, Exploitation, Status
 from haven.reports.receipts import BadReceipt, normalize_receipt
-from haven.reports.uploads import TooLargeFile
+from haven.reports.uploads import AttachmentError, clean_attachments
 
 YES_NO_UNKNOWN = [("yes", _("Yes")), ("no", _("No")), ("unknown", _("I don't know"))]
 
@@ -35,28 +35,10 @@ class DangerForm(forms.Form):
 
 
 def clean_files(uploaded) -> list[CleanFile]:
-    if len(uploaded) > settings.HAVEN_MAX_ATTACHMENTS:
-        raise forms.ValidationError(
-            _("You can attach at most %(count)d files.") % {"count": settings.HAVEN_MAX_ATTACHMENTS}
-        )
-    cleaned = []
-    for number, upload in enumerate(uploaded, start=1):
-        if isinstance(upload, TooLargeFile):
-            raise forms.ValidationError(
-                _("File %(number)d is larger than %(limit)d MB.")
-                % {"number": number, "limit": settings.HAVEN_ATTACHMENT_MAX_MB}
-            )
-        try:
-            cleaned.append(
-                clean_upload(
-                    upload.read(), max_bytes=settings.HAVEN_ATTACHMENT_MAX_MB * 1024 * 1024
-                )
-            )
-        except RejectedFile as error:
-            raise forms.ValidationError(
-                _("File %(number)d: %(problem)s") % {"number": number, "problem": str(error)}
-            ) from None
-    return cleaned
+    try:
+        return clean_attachments(uploaded)
+    except AttachmentError as error:
+        raise forms.ValidationError(str(error)) from None
 
 
 class ReportForm(forms.Form):

@@ -1,7 +1,7 @@
 """Everything that changes a report: submission, follow-up, triage, retention. Each audited."""
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import timedelta
 
 from django.conf import settings
@@ -35,6 +35,12 @@ class NewReport:
     exploitation_types: list[str] | None = None
     danger_now: bool = False
     contact: str = ""
+
+    @classmethod
+    def of(cls, values: dict) -> "NewReport":
+        """From a form's or an API call's values, ignoring anything else they hold."""
+        names = {field.name for field in fields(cls)}
+        return cls(**{name: value for name, value in values.items() if name in names})
 
 
 def recipients_for(country: str) -> list[Organisation]:

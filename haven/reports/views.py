@@ -87,20 +87,9 @@ def new(request):
                 return _too_many(request, verdict.retry_after)
             data = form.cleaned_data
             try:
+                language = get_language() or settings.LANGUAGE_CODE
                 report, receipt = services.submit_report(
-                    services.NewReport(
-                        country=data["country"],
-                        description=data["description"],
-                        language=get_language() or settings.LANGUAGE_CODE,
-                        province=data["province"],
-                        when=data["when"],
-                        people_count=data["people_count"],
-                        children_involved=data["children_involved"],
-                        exploitation_types=data["exploitation_types"],
-                        danger_now=data["danger_now"],
-                        contact=data["contact"],
-                    ),
-                    data["files"],
+                    services.NewReport.of({**data, "language": language}), data["files"]
                 )
             except DatabaseError:
                 # Nothing was stored (one transaction): say so plainly, keep what they wrote.

@@ -97,7 +97,10 @@ if _database["ENGINE"] == "django.db.backends.sqlite3":
     # Tests use a file too: an in-memory database locks differently from the real thing. The
     # process id keeps two test runs on one machine apart.
     _database["TEST"] = {"NAME": str(DATA_DIR / f"test-haven-{os.getpid()}.sqlite3")}
-elif _database["ENGINE"] != "django.db.backends.postgresql":
+elif _database["ENGINE"] == "django.db.backends.postgresql":
+    # The process id keeps two test runs against one server apart.
+    _database["TEST"] = {"NAME": f"test_{_database['NAME']}_{os.getpid()}"}
+else:
     raise ImproperlyConfigured(
         "HAVEN_DATABASE_URL: only sqlite:/// and postgresql:// databases are supported."
     )

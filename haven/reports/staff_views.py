@@ -12,7 +12,7 @@ from haven.accounts.models import User
 from haven.accounts.roles import Capability
 from haven.audit.services import record_event
 from haven.reports import services
-from haven.reports.access import access_report, reports_visible_to
+from haven.reports.access import access_report, in_queue_order, reports_visible_to
 from haven.reports.forms import AssignForm, StaffMessageForm, StatusForm
 from haven.reports.models import Exploitation, Status
 
@@ -32,7 +32,7 @@ def queue(request):
     if kind in Exploitation.values:
         # JSON containment differs by engine; a quoted match on the list works on both.
         reports = reports.filter(exploitation_types__icontains=f'"{kind}"')
-    reports = reports.order_by("-danger_now", "status", "-created")
+    reports = in_queue_order(reports)
     page = Paginator(
         reports.only(
             "id",

@@ -189,6 +189,21 @@ class TestFollowUp:
         assert message.author == "reporter" and message.body == "Thêm: họ chuyển đi tối nay."
         assert Event.objects.filter(action="report.reporter_message").exists()
 
+    def test_the_reporter_adds_a_file(self, client, filed):
+        report, receipt = filed
+        note = SimpleUploadedFile(
+            "note.txt", "Biển số xe: 51A-123.45".encode(), content_type="text/plain"
+        )
+        response = self.open(client, receipt, body="Ảnh và ghi chú", files=[note])
+        assert response.status_code == 200
+        assert report.messages.get().attachments.get().data == "Biển số xe: 51A-123.45".encode()
+
+    def test_a_bad_file_in_follow_up_is_explained(self, client, filed):
+        report, receipt = filed
+        bad = SimpleUploadedFile("x.txt", b"\x7fELF\x02\x01", content_type="text/plain")
+        response = self.open(client, receipt, body="x", files=[bad])
+        assert response.status_code == 422 and not report.messages.exists()
+
     @pytest.mark.parametrize("receipt", ["0000000000000000", "12345", "abcd efgh ijkl mnop", ""])
     def test_a_wrong_receipt_is_404_like_an_unknown_one(self, client, filed, receipt):
         response = self.open(client, receipt)

@@ -35,6 +35,16 @@ class TestQueue:
         assert positions == sorted(positions)
         assert DESCRIPTION not in html  # the list shows no personal data
 
+    def test_new_reports_come_before_those_in_triage(self, client, alice):
+        newer_in_triage = file_report()
+        older_new = file_report()
+        Report.objects.filter(pk=older_new.pk).update(
+            created=newer_in_triage.created.replace(year=2025)
+        )
+        services.change_status(newer_in_triage, actor=alice, status=Status.IN_TRIAGE)
+        html = sign_in(client, alice).get(QUEUE).content.decode()
+        assert html.index(older_new.reference) < html.index(newer_in_triage.reference)
+
     def test_filters(self, client, alice):
         labour = file_report(exploitation_types=["ForcedLabour"])
         marriage = file_report(exploitation_types=["ForcedMarriage"])

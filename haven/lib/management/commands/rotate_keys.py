@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from haven.lib.crypto import current_key_id, rotate_all
+from haven.lib.crypto import rotate_all
 
 
 class Command(BaseCommand):
@@ -13,8 +13,4 @@ class Command(BaseCommand):
         parser.add_argument("--batch-size", type=int, default=200)
 
     def handle(self, *args, batch_size, **options):
-        report = rotate_all(batch_size=batch_size, stdout=self.stdout)
-        self.stdout.write(
-            f"Key {current_key_id()}: {report.values_reencrypted} values re-encrypted in "
-            f"{report.rows_checked} rows of {report.models} models."
-        )
+        rotate_all(batch_size=batch_size, stdout=self.stdout)

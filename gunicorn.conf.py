@@ -1,7 +1,7 @@
 """gunicorn settings for Haven: `gunicorn -c gunicorn.conf.py haven.wsgi`.
 
-The access log leaves out the client address (%(h)s) and the user agent (%(a)s): Haven stores
-neither, and logs are where they usually leak.
+The access log leaves out the client address (%(h)s), the user agent (%(a)s) and the query
+string (search words, answers to the danger question): logs are where such things leak.
 """
 
 import os
@@ -9,6 +9,6 @@ import os
 bind = os.environ.get("HAVEN_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", "3"))
 accesslog = "-"
-access_log_format = '%(t)s "%(r)s" %(s)s %(b)s %(M)sms'
+access_log_format = '%(t)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms'
 # Only the proxy in front may set X-Forwarded-Proto.
 forwarded_allow_ips = os.environ.get("HAVEN_PROXY_ADDRESSES", "127.0.0.1")

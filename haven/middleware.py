@@ -53,8 +53,9 @@ def security_headers_middleware(get_response):
         response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
         response.headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
-            # Nothing a signed-in person sees may stay in a shared browser's cache.
+        if (user is not None and user.is_authenticated) or request.path.startswith("/api/"):
+            # Nothing a signed-in person sees, and no API answer (receipts, replies), may stay in
+            # a browser's or a proxy's cache.
             response.headers["Cache-Control"] = "no-store"
         return response
 

@@ -203,7 +203,9 @@ AXES_DISABLE_ACCESS_LOG = True
 AXES_CLIENT_IP_CALLABLE = "haven.middleware.no_client_address"
 AXES_LOCKOUT_CALLABLE = "haven.accounts.views.lockout_response"
 AXES_VERBOSE = False
-AXES_SENSITIVE_PARAMETERS = ["password", "code", "csrfmiddlewaretoken", "next"]
+AXES_SENSITIVE_PARAMETERS = ["username", "password", "code", "csrfmiddlewaretoken", "next"]
+# People type passwords into the username field: axes keeps only an HMAC of what was typed.
+AXES_USERNAME_CALLABLE = "haven.accounts.signals.username_for_lockout"
 # Lockouts are by username on purpose: keying them by address would mean keeping addresses.
 # HSTS for subdomains and preloading commit other hosts of the domain; leave it to the operator's
 # proxy, which can add them.
@@ -259,6 +261,7 @@ HAVEN_MAX_ATTACHMENTS = env_int("HAVEN_MAX_ATTACHMENTS", 5, minimum=0, maximum=2
 HAVEN_ATTACHMENT_MAX_MB = env_int("HAVEN_ATTACHMENT_MAX_MB", 10, minimum=1, maximum=50)
 # Uploaded files stay in memory and are encrypted before storage: never a clear copy on disk.
 FILE_UPLOAD_HANDLERS = ["haven.reports.uploads.MemoryOnlyUploadHandler"]
+DATA_UPLOAD_MAX_NUMBER_FILES = max(HAVEN_MAX_ATTACHMENTS, 1)
 
 # Cache: per process by default; several processes need a shared one (redis://...).
 _cache_url = os.environ.get("HAVEN_CACHE_URL", "").strip()

@@ -16,7 +16,7 @@ from django.utils.http import urlencode
 from django_otp import user_has_device
 
 from haven.accounts.models import Organisation, User
-from haven.accounts.roles import Capability
+from haven.accounts.roles import Capability, Role
 
 
 def two_factor_satisfied(user) -> bool:
@@ -86,4 +86,6 @@ def access_member(user, member_id) -> User:
     except (User.DoesNotExist, ValidationError, ValueError):
         raise Http404 from None
     require_capability(user, Capability.ORG_ADMIN)
+    if member.role == Role.SYSADMIN and not has_capability(user, Capability.SYSTEM_ADMIN):
+        raise PermissionDenied  # or an organisation administrator could take over the system
     return member

@@ -4,9 +4,16 @@ from axes.models import AccessAttempt
 from axes.signals import user_locked_out
 from django.conf import settings
 from django.dispatch import receiver
+from django.utils.crypto import salted_hmac
 
 from haven.accounts.models import User
 from haven.audit.services import record_event
+
+
+def username_for_lockout(request, credentials) -> str:
+    """What django-axes stores and locks by: an HMAC of the username typed, never the text."""
+    typed = (credentials or {}).get("username") or request.POST.get("username", "")
+    return salted_hmac("haven.axes-username", typed.strip().lower()).hexdigest()[:40]
 
 
 @receiver(user_locked_out)
@@ -19,7 +26,10 @@ def record_lockout(sender, request, username, ip_address, **kwargs):
     )
     if failures is not None and failures > settings.AXES_FAILURE_LIMIT:
         return
-    user = User.objects.filter(username=username).first()
+    # A wrong second-factor code names its user on the request; a wrong password, in the form.
+    user = getattr(request, "haven_lockout_user", None)
+    if user is None and request is not None:
+        user = User.objects.filter(username=request.POST.get("username", "").strip()).first()
     # An unknown username is locked out too (so lockouts reveal nothing); it is not recorded by
     # name, because people sometimes type a password into the username field.
     record_event("auth.lockout", actor=user, summary={"known_user": user is not None})

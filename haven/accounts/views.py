@@ -36,6 +36,7 @@ from haven.accounts.roles import Capability
 from haven.audit.services import record_event
 
 PENDING_KEY = "haven_pending_login"
+ENROL_KEY = "haven_enrol_device"
 PENDING_SECONDS = 300
 
 
@@ -79,6 +80,7 @@ def _complete_login(request, user: User, device=None):
 
 def _second_factor_failed(request, user: User):
     """Count a wrong code like a wrong password, so guessing codes also ends in a lockout."""
+    request.haven_lockout_user = user
     auth_signals.user_login_failed.send(
         sender=__name__, credentials={"username": user.username}, request=request
     )
@@ -177,13 +179,24 @@ def enrol_view(request):
         request.session.pop(PENDING_KEY, None)
         return lockout_response(request)
 
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
-    if device is None:
+    # Every visit makes a fresh secret, known only to this session: whoever else reaches this
+    # page (with a phished or temporary password) can never learn the secret that gets confirmed.
+    device = None
+    if request.method == "POST":
+        device = TOTPDevice.objects.filter(
+            pk=request.session.get(ENROL_KEY), user=user, confirmed=False
+        ).first()
+        if device is None:
+            return redirect(_with_next(reverse("accounts:enrol"), next_url))
+    else:
+        TOTPDevice.objects.filter(user=user, confirmed=False).delete()
         device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
+        request.session[ENROL_KEY] = device.pk
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["code"]):
             services.confirm_two_factor(device)
+            request.session.pop(ENROL_KEY, None)
             _complete_login(request, user, device)
             messages.success(request, _("Two-factor sign-in is set up."))
             return redirect(next_url)

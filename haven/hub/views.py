@@ -107,4 +107,6 @@ def search_page(request):
         except QueryError as error:
             context["error"] = str(error)
             status = 422
-    return render(request, "hub/search.html", context, status=status)
+    response = render(request, "hub/search.html", context, status=status)
+    response["Cache-Control"] = "no-store"  # what someone searched for is nobody else's business
+    return response

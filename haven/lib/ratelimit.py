@@ -5,8 +5,10 @@ nor the logs can link a counter to an address, and yesterday's counters cannot b
 today's. With several web processes the cache must be shared (HAVEN_CACHE_URL).
 """
 
+import contextlib
 import hashlib
 import hmac
+import ipaddress
 import secrets
 import time
 from dataclasses import dataclass
@@ -27,7 +29,17 @@ def _daily_key() -> bytes:
 
 
 def client_key(address: str) -> str:
-    """A name for today's visitor from this address; unrelated to it tomorrow."""
+    """A name for today's visitor from this address; unrelated to it tomorrow.
+
+    An IPv6 visitor usually holds a whole /64 and can change address at will inside it, so the
+    /64 is what counts.
+    """
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        parsed = None
+    if parsed is not None and parsed.version == 6 and parsed.ipv4_mapped is None:
+        address = str(ipaddress.ip_network(f"{address}/64", strict=False).network_address)
     return hmac.new(_daily_key(), address.encode(), hashlib.sha256).hexdigest()[:32]
 
 
@@ -53,33 +65,37 @@ def hit(request, scope: str, limit: int, window: int) -> Verdict:
     return Verdict(True)
 
 
-def count_failure(request, scope: str, window: int) -> int:
-    name = f"haven:fail:{scope}:{getattr(request, 'client_key', '')}"
+def _failure_name(request, scope: str) -> str:
+    return f"haven:fail:{scope}:{getattr(request, 'client_key', '')}"
+
+
+def begin_attempt(
+    request, scope: str, *, slow_after: int, pause: int, refuse_after: int, window: int
+) -> Verdict:
+    """Count an attempt before checking it, so parallel tries cannot slip past the limit.
+
+    After `slow_after` failures, one try per `pause` seconds; after `refuse_after`, none until
+    the window ends. A success hands its count back (`forgive`) but never clears the others:
+    knowing one right answer must not reset the counter for guesses in between.
+    """
+    name = _failure_name(request, scope)
     cache.add(name, 0, timeout=window)
     try:
         failures = cache.incr(name)
-    except ValueError:
+    except ValueError:  # expired between add and incr
         cache.add(name, 1, timeout=window)
         failures = 1
-    cache.set(f"{name}:last", int(time.time()), timeout=window)
-    return failures
-
-
-def failure_verdict(
-    request, scope: str, *, slow_after: int, pause: int, refuse_after: int, window: int
-) -> Verdict:
-    """After a few failures, one try per `pause` seconds; after many, none for the window."""
-    name = f"haven:fail:{scope}:{getattr(request, 'client_key', '')}"
-    failures = cache.get(name, 0)
-    if failures >= refuse_after:
+    now = int(time.time())
+    if failures > refuse_after:
         return Verdict(False, window)
-    if failures >= slow_after:
-        waited = int(time.time()) - cache.get(f"{name}:last", 0)
-        if waited < pause:
-            return Verdict(False, pause - waited)
+    last = cache.get(f"{name}:last", 0)
+    if failures > slow_after and now - last < pause:
+        return Verdict(False, pause - (now - last))
+    cache.set(f"{name}:last", now, timeout=window)
     return Verdict(True)
 
 
-def clear_failures(request, scope: str) -> None:
-    name = f"haven:fail:{scope}:{getattr(request, 'client_key', '')}"
-    cache.delete_many([name, f"{name}:last"])
+def forgive(request, scope: str) -> None:
+    """The attempt succeeded: take back the count `begin_attempt` added for it."""
+    with contextlib.suppress(ValueError):  # the counter expired meanwhile: nothing to give back
+        cache.decr(_failure_name(request, scope))

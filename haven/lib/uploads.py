@@ -29,7 +29,7 @@ class CleanFile:
 
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
-MAX_IMAGE_PIXELS = 40_000_000
+MAX_IMAGE_PIXELS = 30_000_000
 
 # Pillow format read → (format written, content type, extension, save options).
 # GIF becomes PNG: the first frame is enough for evidence and PNG carries no comment blocks.

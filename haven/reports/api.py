@@ -17,7 +17,7 @@ from haven.accounts.models import Organisation
 from haven.accounts.roles import Capability
 from haven.audit.services import record_event
 from haven.hub.content import ASEAN
-from haven.lib.ratelimit import clear_failures, count_failure, failure_verdict, hit
+from haven.lib.ratelimit import begin_attempt, forgive, hit
 from haven.reports import services
 from haven.reports.access import access_report, reports_visible_to
 from haven.reports.models import ClosedReason, Exploitation
@@ -101,15 +101,15 @@ class ReceiptOut(Schema):
     "/reports", response={201: ReceiptOut}, summary="File an anonymous report (JSON or multipart)"
 )
 def submit(request):
+    verdict = hit(request, "report", settings.HAVEN_REPORTS_PER_HOUR, 3600)
+    if not verdict.allowed:
+        raise HttpError(429, "Too many reports from this connection; try again later.")
     data, uploads = _payload(request)
     try:
         report = ReportIn(**data)
     except PydanticError as error:
         raise _validation_error(error.errors()) from None
     files = _clean_files(uploads)
-    verdict = hit(request, "report", settings.HAVEN_REPORTS_PER_HOUR, 3600)
-    if not verdict.allowed:
-        raise HttpError(429, "Too many reports from this connection; try again later.")
     _, receipt = services.submit_report(
         services.NewReport.of(report.model_dump(mode="json")), files
     )
@@ -129,7 +129,7 @@ class MineOut(Schema):
 
 
 def _mine(request):
-    verdict = failure_verdict(request, RECEIPT_SCOPE, **RECEIPT_LIMITS)
+    verdict = begin_attempt(request, RECEIPT_SCOPE, **RECEIPT_LIMITS)
     if not verdict.allowed:
         raise HttpError(
             429, f"Too many wrong receipts; try again in {verdict.retry_after} seconds."
@@ -139,9 +139,8 @@ def _mine(request):
     except BadReceipt:
         report = None
     if report is None:
-        count_failure(request, RECEIPT_SCOPE, RECEIPT_LIMITS["window"])
         raise Http404
-    clear_failures(request, RECEIPT_SCOPE)
+    forgive(request, RECEIPT_SCOPE)
     return report
 
 
@@ -215,8 +214,8 @@ class TriageDetailOut(TriageItemOut):
     attachments: int
 
     @staticmethod
-    def resolve_messages(obj):
-        return obj.messages.select_related("staff_user")
+    def resolve_messages(obj, context):
+        return services.thread_for(obj, context["request"].auth)
 
     @staticmethod
     def resolve_attachments(obj) -> int:

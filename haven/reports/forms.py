@@ -92,6 +92,9 @@ class ReportForm(forms.Form):
     def __init__(self, *args, files_list=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.files_list = files_list or []
+        for name in ("description", "province", "when", "contact", "people_count"):
+            # The browser must not remember what was typed here and offer it again later.
+            self.fields[name].widget.attrs["autocomplete"] = "off"
 
     def clean_children_involved(self):
         return {"yes": True, "no": False}.get(self.cleaned_data["children_involved"])
@@ -143,9 +146,15 @@ class StatusForm(forms.Form):
     )
     referred_to = forms.ModelChoiceField(
         label=_("Refer to (when referring)"),
-        queryset=Organisation.objects.all(),
+        queryset=Organisation.objects.none(),
         required=False,
     )
+
+    def __init__(self, *args, report, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["referred_to"].queryset = Organisation.objects.exclude(
+            pk__in=report.recipients.values("pk")
+        )
 
 
 class StaffMessageForm(forms.Form):

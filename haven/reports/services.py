@@ -5,8 +5,10 @@ from dataclasses import dataclass, fields
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mass_mail
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -157,8 +159,11 @@ def change_status(
         raise TransitionError(_("Choose a different status."))
     if status == Status.CLOSED and reason not in ClosedReason.values:
         raise TransitionError(_("Say why the report is closed."))
-    if status == Status.REFERRED and referred_to is None:
-        raise TransitionError(_("Choose the organisation the report is referred to."))
+    if status == Status.REFERRED:
+        if Capability.CASE_REFER not in actor.capabilities:
+            raise PermissionDenied
+        if referred_to is None or report.recipients.filter(pk=referred_to.pk).exists():
+            raise TransitionError(_("Choose the organisation the report is referred to."))
     changes = {"status": status, "closed_reason": reason if status == Status.CLOSED else ""}
     if report.triaged_at is None:
         changes["triaged_at"] = timezone.now()
@@ -175,6 +180,13 @@ def change_status(
     record_event("report.status_changed", actor=actor, obj=report, summary=summary)
     if status == Status.REFERRED:
         transaction.on_commit(lambda: notify(report, "new", only=[referred_to]))
+
+
+def thread_for(report: Report, user: User):
+    """Messages a staff member may read: internal notes only from their own organisation."""
+    return report.messages.filter(
+        Q(internal=False) | Q(staff_user__organisation_id=user.organisation_id)
+    ).select_related("staff_user")
 
 
 def triage_staff(organisations) -> list[User]:

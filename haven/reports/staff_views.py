@@ -64,9 +64,9 @@ def _detail_context(request, report, **forms):
     )
     return {
         "report": report,
-        "thread": report.messages.select_related("staff_user").prefetch_related("attachments"),
+        "thread": services.thread_for(report, request.user).prefetch_related("attachments"),
         "attachments": report.attachments.filter(message__isnull=True),
-        "status_form": forms.get("status_form") or StatusForm(),
+        "status_form": forms.get("status_form") or StatusForm(report=report),
         "message_form": forms.get("message_form") or StaffMessageForm(),
         "assign_form": forms.get("assign_form")
         or AssignForm(members=members, initial={"member": report.assigned_to_id}),
@@ -89,7 +89,7 @@ def detail(request, report_id):
 @staff_view(Capability.REPORT_TRIAGE)
 def set_status(request, report_id):
     report = access_report(request.user, report_id)
-    form = StatusForm(request.POST)
+    form = StatusForm(request.POST, report=report)
     if form.is_valid():
         try:
             services.change_status(

@@ -3,6 +3,7 @@
 from io import BytesIO
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.core.files.uploadedfile import InMemoryUploadedFile
 from django.core.files.uploadhandler import FileUploadHandler, StopFutureHandlers
 from django.utils.translation import gettext as _
@@ -17,6 +18,15 @@ class TooLargeFile(InMemoryUploadedFile):
 
 
 class MemoryOnlyUploadHandler(FileUploadHandler):
+    def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):
+        # Refuse a body larger than every allowed file together before reading any of it.
+        limit = (
+            (settings.HAVEN_MAX_ATTACHMENTS * settings.HAVEN_ATTACHMENT_MAX_MB + 2) * 1024 * 1024
+        )
+        if content_length and content_length > limit:
+            raise RequestDataTooBig("The upload is larger than the attachments allowed.")
+        return None
+
     def new_file(self, *args, **kwargs):
         super().new_file(*args, **kwargs)
         self.buffer, self.size, self.over = BytesIO(), 0, False

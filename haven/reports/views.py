@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from haven.hub.models import HelpLine
 from haven.lib.public_forms import form_token, public_form
-from haven.lib.ratelimit import clear_failures, count_failure, failure_verdict, hit
+from haven.lib.ratelimit import begin_attempt, forgive, hit
 from haven.reports import services
 from haven.reports.forms import DangerForm, FollowUpForm, ReceiptForm, ReportForm
 from haven.reports.models import Message
@@ -80,11 +80,12 @@ def start(request):
 @require_http_methods(["GET", "POST"])
 def new(request):
     if request.method == "POST":
+        # Counted before the (costly) checks of the files, so bad posts cannot be free.
+        verdict = hit(request, "report", settings.HAVEN_REPORTS_PER_HOUR, 3600)
+        if not verdict.allowed:
+            return _too_many(request, verdict.retry_after)
         form = ReportForm(request.POST, files_list=request.FILES.getlist("files"))
         if form.is_valid():
-            verdict = hit(request, "report", settings.HAVEN_REPORTS_PER_HOUR, 3600)
-            if not verdict.allowed:
-                return _too_many(request, verdict.retry_after)
             data = form.cleaned_data
             try:
                 language = get_language() or settings.LANGUAGE_CODE
@@ -131,18 +132,17 @@ def _report_for(request):
 def follow_up(request):
     if request.method == "GET":
         return _page(request, "reports/follow_up.html", {"form": ReceiptForm()})
-    verdict = failure_verdict(request, RECEIPT_SCOPE, **RECEIPT_LIMITS)
+    verdict = begin_attempt(request, RECEIPT_SCOPE, **RECEIPT_LIMITS)
     if not verdict.allowed:
         return _too_many(request, verdict.retry_after)
     report, receipt = _report_for(request)
     if report is None:
         # A malformed receipt, an unknown one, one of a deleted report: the same answer.
-        count_failure(request, RECEIPT_SCOPE, RECEIPT_LIMITS["window"])
         form = ReceiptForm(request.POST)
         form.is_valid()
         form.add_error(None, _("No report has this receipt. Check the 16 digits and try again."))
         return _page(request, "reports/follow_up.html", {"form": form}, status=404)
-    clear_failures(request, RECEIPT_SCOPE)
+    forgive(request, RECEIPT_SCOPE)
     shown = format_receipt(receipt)
     if "body" not in request.POST:
         return _status_page(request, report, shown)

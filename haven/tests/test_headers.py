@@ -80,6 +80,10 @@ def test_no_address_or_user_agent_is_stored_or_logged(client, alice, dave, caplo
     client.post("/en/staff/logout/", headers=headers)
     for _ in range(6):  # wrong passwords, then a lockout
         client.post("/en/staff/login/", {"username": "alice", "password": "no"}, headers=headers)
+    for _ in range(2):  # a password typed into the username field
+        client.post(
+            "/en/staff/login/", {"username": "Typed-Password-42!", "password": "x"}, headers=headers
+        )
     _, secret = create_api_token(dave, actor=dave, name="probe")
     client.get("/api/v1/me", headers={**headers, "Authorization": f"Bearer {secret}"})
     client.get("/api/v1/me", headers={**headers, "Authorization": "Bearer wrong"})
@@ -104,6 +108,7 @@ def test_no_address_or_user_agent_is_stored_or_logged(client, alice, dave, caplo
 
     stored = database_text()
     assert "auth.lockout" in stored and "report.received" in stored  # the probe reached the tables
+    assert "Typed-Password-42!" not in stored and "Typed-Password-42!" not in caplog.text
     for trace in (ADDRESS, FORWARDED, AGENT):
         assert trace not in stored
         assert trace not in caplog.text

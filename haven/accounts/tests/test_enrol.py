@@ -67,11 +67,24 @@ class TestEnrolment:
         assert device.confirmed is False
         assert client.get("/en/staff/").status_code == 302
 
-    def test_it_keeps_the_same_secret_across_visits(self, client, newcomer):
+    def test_each_visit_makes_a_new_secret_only_that_session_can_confirm(self, client, newcomer):
+        from django.test import Client
+
         client.post("/en/staff/login/", {"username": "newcomer", "password": PASSWORD})
         client.get(ENROL)
+        first = TOTPDevice.objects.get(user=newcomer).key
+        # Someone else with the password opens the page too: the secret changes...
+        intruder = Client()
+        intruder.post("/en/staff/login/", {"username": "newcomer", "password": PASSWORD})
+        intruder.get(ENROL)
+        assert TOTPDevice.objects.get(user=newcomer).key != first
+        # ...and the owner, who reloads, gets yet another one that the intruder never saw.
         client.get(ENROL)
-        assert TOTPDevice.objects.filter(user=newcomer).count() == 1
+        device = TOTPDevice.objects.get(user=newcomer)
+        assert intruder.post(ENROL, {"code": code_for(device)}).status_code == 302  # restarts
+        device.refresh_from_db()
+        assert device.confirmed is False
+        assert client.post(ENROL, {"code": code_for(device)})["Location"] == "/en/staff/"
 
     def test_it_needs_a_password_first(self, client):
         response = client.get(ENROL)

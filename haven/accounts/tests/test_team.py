@@ -222,3 +222,19 @@ class TestResetPermissions:
             f"/en/staff/members/00000000-0000-0000-0000-000000000000/{action}"
         )
         assert response.status_code == 404
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("action", ["", "reset-two-factor/", "reset-password/"])
+def test_an_organisation_administrator_cannot_touch_a_system_administrator(
+    client, oscar, hotline, action
+):
+    root = User.objects.create_user(
+        "root2", password="x" * 20, role=Role.SYSADMIN, organisation=hotline, is_superuser=True
+    )
+    response = sign_in(client, oscar).post(
+        f"{member_url(root)}{action}", {"role": "frontline", "is_active": ""}
+    )
+    assert response.status_code == 403
+    root.refresh_from_db()
+    assert root.check_password("x" * 20) and root.is_active and root.role == Role.SYSADMIN

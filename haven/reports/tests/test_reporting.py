@@ -217,6 +217,19 @@ class TestFollowUp:
         response = self.open(client, receipt)  # even the right one must wait now
         assert response.status_code == 429 and 0 < int(response["Retry-After"]) <= 30
 
+    def test_a_right_receipt_does_not_reset_the_count_of_wrong_ones(
+        self, client, filed, monkeypatch
+    ):
+        from haven.reports import views
+
+        monkeypatch.setitem(views.RECEIPT_LIMITS, "pause", 0)
+        _, receipt = filed
+        for _ in range(5):  # two guesses, then the right receipt, again and again
+            self.open(client, "1111222233334444")
+            self.open(client, "1111222233334445")
+            self.open(client, receipt)
+        assert self.open(client, receipt).status_code == 429
+
     def test_a_visitor_is_refused_after_ten_failures(self, client, filed, monkeypatch):
         from haven.reports import views
 
@@ -226,3 +239,26 @@ class TestFollowUp:
             assert self.open(client, "1111222233334444").status_code == 404
         response = self.open(client, receipt)
         assert response.status_code == 429 and int(response["Retry-After"]) == 3600
+
+
+@pytest.mark.django_db
+class TestLimits:
+    def test_a_body_larger_than_every_allowed_file_is_refused_unread(self, client, settings):
+        settings.HAVEN_MAX_ATTACHMENTS = 1
+        settings.HAVEN_ATTACHMENT_MAX_MB = 1
+        big = SimpleUploadedFile("big.txt", b"a" * (4 * 1024 * 1024), content_type="text/plain")
+        response = client.post(NEW, {**report_data(), "files": [big]})
+        assert response.status_code == 400
+        assert not Report.objects.exists()
+
+    def test_bad_posts_count_toward_the_limit(self, client, settings):
+        settings.HAVEN_REPORTS_PER_HOUR = 2
+        assert client.post(NEW, report_data(description="")).status_code == 422
+        assert client.post(NEW, report_data(description="")).status_code == 422
+        assert client.post(NEW, report_data()).status_code == 429
+
+    def test_the_browser_is_asked_not_to_remember_the_answers(self, client):
+        html = client.get(NEW).content.decode()
+        for name in ("description", "province", "when", "contact"):
+            assert f'name="{name}"' in html
+        assert html.count('autocomplete="off"') >= 4

@@ -148,6 +148,27 @@ class TestActions:
         assert report.status == Status.REFERRED and report.referred_to == shelter
         assert sign_in(Client(), carol).get(url(report)).status_code == 200
 
+    def test_a_frontline_worker_may_not_refer(self, client, bob, carol):
+        report = file_report()
+        response = sign_in(client, bob).post(
+            url(report, "status/"), {"status": "referred", "referred_to": carol.organisation.pk}
+        )
+        assert response.status_code == 403
+        assert Report.objects.get(pk=report.pk).status == Status.NEW
+
+    def test_the_receiving_organisation_does_not_see_the_senders_internal_notes(
+        self, client, alice, carol
+    ):
+        report = file_report()
+        services.add_staff_message(report, actor=alice, body="hotline-internal", internal=True)
+        services.add_staff_message(report, actor=alice, body="reply-to-reporter", internal=False)
+        services.change_status(
+            report, actor=alice, status=Status.REFERRED, referred_to=carol.organisation
+        )
+        html = sign_in(client, carol).get(url(report)).content.decode()
+        assert "reply-to-reporter" in html and "hotline-internal" not in html
+        assert "hotline-internal" in sign_in(Client(), alice).get(url(report)).content.decode()
+
     def test_a_reply_reaches_the_reporter_but_a_note_does_not(self, client, alice):
         report = file_report()
         sign_in(client, alice)

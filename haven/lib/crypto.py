@@ -126,7 +126,19 @@ def key_id_of(value: str | bytes) -> str:
 
 
 class _EncryptedFieldMixin:
-    """Ciphertext cannot be compared, so only `isnull` works in queries."""
+    """Ciphertext cannot be compared, so only `isnull` works in queries.
+
+    Each value is bound to its table and column (AES-GCM associated data): a ciphertext copied
+    into another column, say a message someone else can read, no longer decrypts. Renaming a
+    table or column therefore needs the values re-encrypted under the new name.
+    """
+
+    @property
+    def associated_data(self) -> bytes:
+        model = getattr(self, "model", None)
+        if model is None:  # a field not attached to a model, as in some tests
+            return b""
+        return f"{model._meta.db_table}.{self.column}".encode()
 
     def get_lookup(self, lookup_name):
         if lookup_name != "isnull":
@@ -143,19 +155,19 @@ class _EncryptedFieldMixin:
 class EncryptedTextField(_EncryptedFieldMixin, models.TextField):
     def get_prep_value(self, value):
         value = super().get_prep_value(value)
-        return None if value is None else encrypt_text(value)
+        return None if value is None else encrypt_text(value, self.associated_data)
 
     def from_db_value(self, value, expression, connection):
-        return None if value is None else decrypt_text(value)
+        return None if value is None else decrypt_text(value, self.associated_data)
 
 
 class EncryptedBinaryField(_EncryptedFieldMixin, models.BinaryField):
     def get_prep_value(self, value):
         value = super().get_prep_value(value)
-        return None if value is None else encrypt_bytes(bytes(value))
+        return None if value is None else encrypt_bytes(bytes(value), self.associated_data)
 
     def from_db_value(self, value, expression, connection):
-        return None if value is None else decrypt_bytes(value)
+        return None if value is None else decrypt_bytes(bytes(value), self.associated_data)
 
 
 ENCRYPTED_FIELDS = (EncryptedTextField, EncryptedBinaryField)
@@ -189,10 +201,11 @@ def _stored_field(field: models.Field) -> models.Field:
     return models.TextField() if isinstance(field, EncryptedTextField) else models.BinaryField()
 
 
-def _reencrypt(stored: str | bytes) -> str | bytes:
+def _reencrypt(stored: str | bytes, associated_data: bytes) -> str | bytes:
     if isinstance(stored, str):
-        return encrypt_text(decrypt_text(stored))
-    return encrypt_bytes(decrypt_bytes(stored))
+        return encrypt_text(decrypt_text(stored, associated_data), associated_data)
+    stored = bytes(stored)
+    return encrypt_bytes(decrypt_bytes(stored, associated_data), associated_data)
 
 
 def _rotate_model(
@@ -220,7 +233,7 @@ def _rotate_model(
                     try:
                         if stored is None or key_id_of(stored) == current:
                             continue
-                        reencrypted = _reencrypt(stored)
+                        reencrypted = _reencrypt(stored, field.associated_data)
                     except DecryptionError as error:
                         raise DecryptionError(
                             f"{model._meta.label} pk={pk} {field.name}: {error}"

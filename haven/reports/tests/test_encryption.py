@@ -114,3 +114,20 @@ class TestRotation:
         out = StringIO()
         call_command("rotate_keys", stdout=out)
         assert "values under key 'cmd'" in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_a_ciphertext_moved_to_another_column_no_longer_decrypts(alice):
+    """Someone who can write to the database cannot copy a report's text into a readable field."""
+    from haven.lib.crypto import DecryptionError
+
+    report = make_report()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT contact FROM reports_report WHERE id = %s",
+            [report.pk.hex if connection.vendor == "sqlite" else report.pk],
+        )
+        stolen = cursor.fetchone()[0]
+        cursor.execute("UPDATE reports_message SET body = %s", [stolen])
+    with pytest.raises(DecryptionError):
+        list(Message.objects.all())

@@ -6,13 +6,11 @@ answer to the form (never at an address of its own) and is sent back in forms, n
 
 from django.conf import settings
 from django.db import DatabaseError
-from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
-from django.utils.http import urlencode
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_http_methods
 
 from haven.hub.models import HelpLine
 from haven.lib.public_forms import form_token, public_form
@@ -60,20 +58,24 @@ def emergency_lines(country: str):
     )
 
 
-@require_safe
+@public_form
+@require_http_methods(["GET", "POST"])
 def start(request):
-    """First question: is someone in danger now? Yes shows who to call before anything else."""
-    form = DangerForm(request.GET or None, initial={"country": settings.HAVEN_COUNTRY})
-    context = {"form": form, "lines": None}
-    if form.is_bound and form.is_valid():
+    """First question: is someone in danger now? Yes shows who to call before anything else.
+
+    The answer is posted, not put in the address, so the browser's history does not keep it;
+    the report form comes in the same answer, under the numbers to call.
+    """
+    form = DangerForm(request.POST or None, initial={"country": settings.HAVEN_COUNTRY})
+    if request.method == "POST" and form.is_valid():
         country = form.cleaned_data["country"] or settings.HAVEN_COUNTRY
-        context["danger"] = form.cleaned_data["danger_now"] == "yes"
-        context["country"] = country
-        if context["danger"]:
-            context["lines"] = emergency_lines(country)
-        else:
-            return redirect(f"{reverse('reports:new')}?{urlencode({'country': country})}")
-    return _page(request, "reports/start.html", context)
+        danger = form.cleaned_data["danger_now"] == "yes"
+        context = {
+            "form": ReportForm(initial={"country": country, "danger_now": danger}),
+            "lines": emergency_lines(country) if danger else None,
+        }
+        return _page(request, "reports/new.html", context)
+    return _page(request, "reports/start.html", {"form": form}, status=422 if form.errors else 200)
 
 
 @public_form
@@ -100,8 +102,7 @@ def new(request):
             context = {"receipt": format_receipt(receipt), "lines": lines}
             return _page(request, "reports/receipt.html", context, status=201)
         return _page(request, "reports/new.html", {"form": form}, status=422)
-    danger = request.GET.get("danger") == "yes"
-    initial = {"country": request.GET.get("country", settings.HAVEN_COUNTRY), "danger_now": danger}
+    initial = {"country": settings.HAVEN_COUNTRY}
     return _page(request, "reports/new.html", {"form": ReportForm(initial=initial)})
 
 

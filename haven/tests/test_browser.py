@@ -172,6 +172,7 @@ def test_a_report_with_a_photo_and_a_reply_through_the_receipt(
     page.click("a.action[href='/vi/report/']")
     page.check("input[name=danger_now][value=no]")
     page.click("main button[type=submit]")
+    assert "danger" not in page.url  # the answer was posted, not put in the address
     page.fill("textarea[name=description]", "Có ba cô gái bị nhốt trong xưởng may ở Bình Dương.")
     page.set_input_files("input[name=files]", str(photo))
     page.click("main button[type=submit]")

@@ -20,26 +20,36 @@ FOLLOW_UP = "/vi/report/follow-up/"
 
 @pytest.mark.django_db
 class TestDangerFirst:
+    def answer(self, client, path="/vi/report/", **data):
+        return client.post(path, {"form_token": form_token(), **data})
+
     def test_danger_shows_who_to_call_before_the_form(self, client):
-        response = client.get("/vi/report/", {"danger_now": "yes", "country": "VN"})
+        response = self.answer(client, danger_now="yes", country="VN")
         html = response.content.decode()
-        assert 'href="tel:111"' in html
-        assert html.index('href="tel:111"') < html.index("/vi/report/new/?danger=yes")
-        assert "<textarea" not in html
+        assert response["Cache-Control"] == "no-store"
+        assert html.index('href="tel:111"') < html.index('name="description"')
+        assert 'name="danger_now" id="id_danger_now" checked' in html
 
     def test_another_country_shows_its_numbers(self, client):
-        html = client.get("/en/report/", {"danger_now": "yes", "country": "TH"}).content.decode()
+        html = self.answer(client, "/en/report/", danger_now="yes", country="TH").content.decode()
         assert 'href="tel:1300"' in html and 'href="tel:111"' not in html
+        assert '<option value="TH" selected>' in html
 
     def test_no_danger_goes_straight_to_the_form(self, client):
-        response = client.get("/vi/report/", {"danger_now": "no", "country": "VN"}, follow=True)
-        assert response.redirect_chain[-1][0] == "/vi/report/new/?country=VN"
-        assert 'name="description"' in response.content.decode()
-
-    def test_the_form_keeps_the_danger_answer(self, client):
-        html = client.get(NEW, {"danger": "yes", "country": "KH"}).content.decode()
-        assert 'name="danger_now" id="id_danger_now" checked' in html
+        html = self.answer(client, danger_now="no", country="KH").content.decode()
+        assert 'name="description"' in html and 'href="tel:' not in html
         assert '<option value="KH" selected>' in html
+
+    def test_the_answer_never_appears_in_an_address(self, client):
+        html = client.get("/vi/report/").content.decode()
+        assert '<form method="post"' in html
+
+    def test_an_unanswered_question_is_explained(self, client):
+        response = self.answer(client, country="VN")
+        assert response.status_code == 422 and 'name="danger_now"' in response.content.decode()
+
+    def test_a_forged_answer_is_refused(self, client):
+        assert client.post("/vi/report/", {"danger_now": "yes", "country": "VN"}).status_code == 403
 
 
 @pytest.mark.django_db

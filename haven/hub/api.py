@@ -4,6 +4,7 @@ from datetime import date
 from typing import Literal
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from ninja.errors import ValidationError
 
@@ -44,7 +45,7 @@ class SearchParameters(Schema):
 def search_endpoint(request, parameters: Query[SearchParameters]):
     errors = []
     if not 1 <= parameters.limit <= 50:
-        errors.append({"loc": ("query", "limit"), "msg": "must be between 1 and 50"})
+        errors.append({"loc": ("query", "limit"), "msg": _("must be between 1 and 50")})
     if not errors:
         try:
             return search(parameters.q, parameters.lang, limit=parameters.limit)
@@ -134,7 +135,12 @@ def helplines_endpoint(request, country: str | None = None):
     if country is not None:
         if country.upper() not in ASEAN:
             raise ValidationError(
-                [{"loc": ("query", "country"), "msg": f"must be one of {' '.join(ASEAN)}"}]
+                [
+                    {
+                        "loc": ("query", "country"),
+                        "msg": _("must be one of %(codes)s") % {"codes": " ".join(ASEAN)},
+                    }
+                ]
             )
         codes = [country.upper()]
     notes = {str(note.country): note for note in CountryNote.objects.filter(country__in=codes)}

@@ -7,6 +7,7 @@ from uuid import UUID
 
 from django.conf import settings
 from django.http import Http404
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError, ValidationError
 from pydantic import Field, field_validator
@@ -46,14 +47,14 @@ class ReportIn(Schema):
     @classmethod
     def known_country(cls, value: str) -> str:
         if value.upper() not in ASEAN:
-            raise ValueError(f"must be one of {' '.join(ASEAN)}")
+            raise ValueError(_("must be one of %(codes)s") % {"codes": " ".join(ASEAN)})
         return value.upper()
 
     @field_validator("description")
     @classmethod
     def not_blank(cls, value: str) -> str:
         if not value.strip():
-            raise ValueError("must not be empty")
+            raise ValueError(_("must not be empty"))
         return value
 
 
@@ -79,9 +80,9 @@ def _payload(request) -> tuple[dict, list]:
     try:
         data = json.loads(request.body or b"{}")
     except (ValueError, UnicodeDecodeError):
-        raise ValidationError([{"loc": ("body",), "msg": "is not valid JSON"}]) from None
+        raise ValidationError([{"loc": ("body",), "msg": _("is not valid JSON")}]) from None
     if not isinstance(data, dict):
-        raise ValidationError([{"loc": ("body",), "msg": "must be a JSON object"}])
+        raise ValidationError([{"loc": ("body",), "msg": _("must be a JSON object")}])
     return data, []
 
 
@@ -103,14 +104,14 @@ class ReceiptOut(Schema):
 def submit(request):
     verdict = hit(request, "report", settings.HAVEN_REPORTS_PER_HOUR, 3600)
     if not verdict.allowed:
-        raise HttpError(429, "Too many reports from this connection; try again later.")
+        raise HttpError(429, _("Too many reports from this connection; try again later."))
     data, uploads = _payload(request)
     try:
         report = ReportIn(**data)
     except PydanticError as error:
         raise _validation_error(error.errors()) from None
     files = _clean_files(uploads)
-    _, receipt = services.submit_report(
+    _report, receipt = services.submit_report(
         services.NewReport.of(report.model_dump(mode="json")), files
     )
     return Status(201, {"receipt": receipt})
@@ -132,7 +133,9 @@ def _mine(request):
     verdict = begin_attempt(request, RECEIPT_SCOPE, **RECEIPT_LIMITS)
     if not verdict.allowed:
         raise HttpError(
-            429, f"Too many wrong receipts; try again in {verdict.retry_after} seconds."
+            429,
+            _("Too many wrong receipts; try again in %(seconds)d seconds.")
+            % {"seconds": verdict.retry_after},
         )
     try:
         report = services.find_by_receipt(normalize_receipt(request.headers.get("X-Receipt", "")))
@@ -238,7 +241,7 @@ def triage_list(request, status: str = "open", limit: int = 50, offset: int = 0)
     elif status in ReportStatus.values:
         reports = reports.filter(status=status)
     elif status != "all":
-        raise ValidationError([{"loc": ("query", "status"), "msg": "unknown status"}])
+        raise ValidationError([{"loc": ("query", "status"), "msg": _("unknown status")}])
     limit = max(1, min(limit, 200))
     return list(reports[max(0, offset) : max(0, offset) + limit])
 
@@ -268,7 +271,7 @@ def triage_status(request, report_id: str, change: StatusIn):
         referred = Organisation.objects.filter(pk=change.referred_to).first()
         if referred is None:
             raise ValidationError(
-                [{"loc": ("body", "change", "referred_to"), "msg": "unknown organisation"}]
+                [{"loc": ("body", "change", "referred_to"), "msg": _("unknown organisation")}]
             )
     try:
         services.change_status(

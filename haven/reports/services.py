@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from haven.accounts.models import Organisation, User
 from haven.accounts.roles import CAPABILITIES, Capability
@@ -210,16 +211,24 @@ def assign(report: Report, *, actor: User, member: User | None) -> None:
 
 MESSAGES = {
     "new": (
-        "New report in Haven",
-        "A new report has arrived for {organisation}. Sign in to Haven to read it:\n{url}\n",
+        gettext_lazy("New report in Haven"),
+        gettext_lazy(
+            "A new report has arrived for %(organisation)s. Sign in to Haven to read it:\n%(url)s\n"
+        ),
     ),
     "message": (
-        "New message on a report in Haven",
-        "A reporter has added to a report of {organisation}. Sign in to Haven to read it:\n{url}\n",
+        gettext_lazy("New message on a report in Haven"),
+        gettext_lazy(
+            "A reporter has added to a report of %(organisation)s. "
+            "Sign in to Haven to read it:\n%(url)s\n"
+        ),
     ),
     "purge": (
-        "Reports will be deleted in Haven",
-        "{count} report(s) of {organisation} will be deleted in 7 days unless someone works on them:\n{url}\n",
+        gettext_lazy("Reports will be deleted in Haven"),
+        gettext_lazy(
+            "%(count)d report(s) of %(organisation)s will be deleted in 7 days unless someone "
+            "works on them:\n%(url)s\n"
+        ),
     ),
 }
 
@@ -233,10 +242,12 @@ def notify(report: Report | None, kind: str, only=None, count: int = 0) -> int:
         if not staff:
             continue
         subject, text = MESSAGES[kind]
-        if kind == "new" and report is not None and report.danger_now:
-            subject = "Urgent: " + subject
-        url = f"{settings.HAVEN_SITE_URL}/{settings.LANGUAGE_CODE}/staff/triage/"
-        body = text.format(organisation=organisation.name, url=url, count=count)
+        with translation.override(settings.LANGUAGE_CODE):
+            subject = str(subject)
+            if kind == "new" and report is not None and report.danger_now:
+                subject = _("Urgent: %(subject)s") % {"subject": subject}
+            url = f"{settings.HAVEN_SITE_URL}/{settings.LANGUAGE_CODE}/staff/triage/"
+            body = str(text) % {"organisation": organisation.name, "url": url, "count": count}
         mails.append((subject, body, settings.DEFAULT_FROM_EMAIL, [user.email for user in staff]))
     try:
         return send_mass_mail(mails, fail_silently=False)

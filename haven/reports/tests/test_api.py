@@ -74,7 +74,12 @@ class TestSubmitApi:
         ]
 
     def test_malformed_json_is_422(self, client):
-        response = client.post("/api/v1/reports", "{not json", content_type="application/json")
+        response = client.post(
+            "/api/v1/reports",
+            "{not json",
+            content_type="application/json",
+            headers={"Accept-Language": "en"},
+        )
         assert (
             response.status_code == 422
             and response.json()["errors"][0]["message"] == "is not valid JSON"

@@ -50,7 +50,7 @@ class TestPurge:
         mail.outbox.clear()
         result = services.purge_expired_reports()
         assert (result.deleted, result.warned) == (0, 1)
-        assert len(mail.outbox) == 1 and "1 report(s)" in mail.outbox[0].body
+        assert len(mail.outbox) == 1 and "1 báo tin" in mail.outbox[0].body
         assert "Ở khu trọ" not in mail.outbox[0].body
         assert services.purge_expired_reports().warned == 0  # not twice
 

@@ -96,6 +96,9 @@ def submit_report(new: NewReport, files: list[CleanFile]) -> tuple[Report, str]:
         )
         recipients = recipients_for(new.country)
         report.recipients.set(recipients)
+        if not recipients:
+            # Stored all the same (nothing accepted is lost), but nobody can see it yet: say so.
+            transaction.on_commit(notify_unrouted)
         _attach(report, files)
         record_event(
             "report.received",
@@ -253,6 +256,39 @@ def notify(report: Report | None, kind: str, only=None, count: int = 0) -> int:
         return send_mass_mail(mails, fail_silently=False)
     except Exception:  # a mail server down must not undo or hide the report
         log.exception("Could not send %s notifications", kind)
+        return 0
+
+
+def notify_unrouted() -> int:
+    """Tell the system administrators that a report reached no organisation (never its content)."""
+    from haven.accounts.roles import Role
+
+    record_event("report.unrouted")
+    administrators = User.objects.filter(role=Role.SYSADMIN, is_active=True).exclude(email="")
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("A report reached no organisation in Haven")
+        body = _(
+            "A report was stored, but no organisation receives public reports for its country, "
+            "and no fallback is set. Mark an organisation as receiving public reports, or set "
+            "HAVEN_REPORT_FALLBACK_ORGANISATION."
+        )
+    try:
+        return (
+            send_mass_mail(
+                [
+                    (
+                        subject,
+                        body,
+                        settings.DEFAULT_FROM_EMAIL,
+                        [user.email for user in administrators],
+                    )
+                ]
+            )
+            if administrators
+            else 0
+        )
+    except Exception:  # the report is safe; only the warning failed
+        log.exception("Could not warn the administrators about an unrouted report")
         return 0
 
 

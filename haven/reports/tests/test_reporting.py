@@ -161,6 +161,19 @@ class TestSubmit:
         client.post(NEW, report_data(country="MM"))
         assert [org.name for org in Report.objects.get().recipients.all()] == ["Shelter HN"]
 
+    def test_a_report_nobody_receives_is_kept_and_the_administrators_told(
+        self, client, hotline, django_capture_on_commit_callbacks
+    ):
+        from haven.accounts.models import Organisation
+
+        Organisation.objects.update(receives_public_reports=False)
+        with django_capture_on_commit_callbacks(execute=True):
+            assert client.post(NEW, report_data()).status_code == 201
+        assert Report.objects.get().recipients.count() == 0
+        [message] = mail.outbox
+        assert message.to == ["admin@example.org"] and DESCRIPTION not in message.body
+        assert Event.objects.filter(action="report.unrouted").exists()
+
     def test_without_a_fallback_the_home_country_receives(self, client):
         client.post(NEW, report_data(country="LA"))
         assert [org.name for org in Report.objects.get().recipients.all()] == ["Hotline VN"]

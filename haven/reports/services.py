@@ -254,8 +254,9 @@ def notify(report: Report | None, kind: str, only=None, count: int = 0) -> int:
         mails.append((subject, body, settings.DEFAULT_FROM_EMAIL, [user.email for user in staff]))
     try:
         return send_mass_mail(mails, fail_silently=False)
-    except Exception:  # a mail server down must not undo or hide the report
-        log.exception("Could not send %s notifications", kind)
+    except Exception as error:  # a mail server down must not undo or hide the report
+        # Only the kind of failure: SMTP errors quote the recipients' addresses.
+        log.error("Could not send %s notifications: %s", kind, error.__class__.__name__)
         return 0
 
 
@@ -287,8 +288,8 @@ def notify_unrouted() -> int:
             if administrators
             else 0
         )
-    except Exception:  # the report is safe; only the warning failed
-        log.exception("Could not warn the administrators about an unrouted report")
+    except Exception as error:  # the report is safe; only the warning failed
+        log.error("Could not warn about an unrouted report: %s", error.__class__.__name__)
         return 0
 
 

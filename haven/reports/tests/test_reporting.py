@@ -81,6 +81,17 @@ class TestSubmit:
         for secret in (DESCRIPTION, "Hà Nội", "hôm qua", "5 cô gái"):
             assert secret not in text
 
+    def test_a_mail_server_down_loses_nothing_and_logs_no_address(
+        self, client, settings, caplog, django_capture_on_commit_callbacks
+    ):
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2
+        with django_capture_on_commit_callbacks(execute=True):
+            assert client.post(NEW, report_data()).status_code == 201
+        assert Report.objects.count() == 1
+        assert "Could not send new notifications" in caplog.text
+        assert "@example.org" not in caplog.text and DESCRIPTION not in caplog.text
+
     def test_the_text_is_encrypted_in_the_database(self, client):
         client.post(NEW, report_data(contact="zalo 0912345678"))
         with connection.cursor() as cursor:

@@ -15,6 +15,7 @@ urlpatterns += i18n_patterns(
     path("report/", include("haven.reports.urls")),
     path("staff/services/", include("haven.hub.staff_urls")),
     path("staff/triage/", include("haven.reports.staff_urls")),
+    path("staff/cases/", include("haven.cases.urls")),
     path("staff/", include("haven.accounts.urls")),
 )
 

@@ -79,7 +79,7 @@ def access_case(user, case_id, *, write: bool = False, audit: bool = True) -> Ca
             raise PermissionDenied
     if audit:
         record_event(
-            "case.viewed" if not write else "case.opened_for_change",
+            "case.viewed",
             actor=user,
             obj=case,
             summary={} if access.owner else {"via": "referral"},

@@ -164,9 +164,9 @@ def refer(
         raise CaseError(_("Reopen the case before referring it."))
     if to_organisation.pk == case.organisation_id:
         raise CaseError(_("Choose another organisation to refer the case to."))
-    sections = [section for section in Section.values if section in set(sections)]
-    if not sections:
-        raise CaseError(_("Choose what the referral shares."))
+    # The summary goes with everything: it needs no consent that the other sections do not.
+    chosen = set(sections) | {Section.SUMMARY}
+    sections = [section for section in Section.values if section in chosen]
     allowed = shareable_sections(case)
     if not set(sections) <= allowed:
         raise CaseError(explain_missing(case, [s for s in sections if s not in allowed]))

@@ -226,7 +226,7 @@ PERSON_FIELDS = tuple(
 PARTICIPANT_FIELDS = tuple(
     field.name
     for field in Participant._meta.concrete_fields
-    if field.name not in ("id", "case", "person", "created")
+    if field.name not in ("id", "case", "person", "role", "created")
 )
 
 

@@ -70,6 +70,10 @@ def _detail_context(request, report, **forms):
         "message_form": forms.get("message_form") or StaffMessageForm(),
         "assign_form": forms.get("assign_form")
         or AssignForm(members=members, initial={"member": report.assigned_to_id}),
+        # Cases opened from this report by the viewer's own organisation.
+        "cases": report.cases.filter(organisation=request.user.organisation_id).only(
+            "id", "reference"
+        ),
         "exploitation": [
             Exploitation(code).label
             for code in report.exploitation_types

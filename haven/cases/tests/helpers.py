@@ -5,7 +5,7 @@ from haven.cases.models import ConsentItem
 
 ALL_CONSENT = dict.fromkeys(ConsentItem.values, True)
 VICTIM = {
-    "first_name": "Lan",
+    "first_name": "Ngọc Lan",
     "second_name": "Tran Thi",
     "birthdate": "2004-03-09",
     "gender": "Feminine",

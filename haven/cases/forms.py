@@ -1,0 +1,295 @@
+"""Forms for case workers. They validate; the services in `haven.cases` write."""
+
+from datetime import date
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+
+from haven.accounts.models import Organisation, User
+from haven.accounts.roles import CAPABILITIES, Capability
+from haven.cases import htcds
+from haven.cases.models import (
+    Case,
+    ConsentItem,
+    Participant,
+    Person,
+    Section,
+    SupportService,
+    TraffickingEvent,
+)
+from haven.cases.services import PARTICIPANT_FIELDS, PERSON_FIELDS
+from haven.reports.forms import clean_files
+
+WRITERS = [
+    role for role, capabilities in CAPABILITIES.items() if Capability.CASE_WRITE in capabilities
+]
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+def case_workers(organisation_id):
+    return User.objects.filter(
+        organisation=organisation_id, role__in=WRITERS, is_active=True
+    ).order_by("username")
+
+
+def codes(choices, label):
+    return forms.MultipleChoiceField(
+        label=label, choices=choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+
+class CountryListField(forms.CharField):
+    """ISO 3166 alpha-2 codes separated by commas or spaces, e.g. "VN, KH"."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        found = [code.strip().upper() for code in value.replace(",", " ").split() if code.strip()]
+        unknown = [code for code in found if code not in dict(countries)]
+        if unknown:
+            raise forms.ValidationError(
+                _("Not ISO country codes: %(codes)s"), params={"codes": ", ".join(unknown)}
+            )
+        return list(dict.fromkeys(found))
+
+    def prepare_value(self, value):
+        return ", ".join(value) if isinstance(value, list) else value
+
+
+class CaseForm(forms.ModelForm):
+    status = forms.ChoiceField(
+        label=_("Status"),
+        choices=[
+            (htcds.CaseStatus.ACTIVE, htcds.CaseStatus.ACTIVE.label),
+            (htcds.CaseStatus.FOLLOW_UP, htcds.CaseStatus.FOLLOW_UP.label),
+        ],
+    )
+
+    class Meta:
+        model = Case
+        fields = ["status", "case_worker", "country", "risk", "opened", "summary"]
+        widgets = {"opened": DATE, "summary": forms.Textarea(attrs={"rows": 5})}
+
+    def __init__(self, *args, organisation_id, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["case_worker"].queryset = case_workers(organisation_id)
+
+
+class NewCaseForm(CaseForm):
+    class Meta(CaseForm.Meta):
+        fields = ["source", "case_worker", "country", "risk", "opened", "summary"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["status"]
+        self.fields["source"].choices = [
+            choice for choice in self.fields["source"].choices if choice[0] not in ("import", "")
+        ]
+
+
+class CloseForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for closure"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
+    )
+    referred = forms.BooleanField(label=_("Closed because it was referred"), required=False)
+
+
+class PersonForm(forms.ModelForm):
+    birthdate = forms.DateField(label=_("Birth date"), required=False, widget=DATE)
+    citizenship = CountryListField(
+        label=_("Citizenship"), required=False, help_text=_("Country codes, e.g. VN, KH")
+    )
+
+    class Meta:
+        model = Person
+        fields = [name for name in PERSON_FIELDS if not name.endswith(("latitude", "longitude"))]
+
+    def __init__(self, *args, **kwargs):
+        instance = kwargs.get("instance")
+        if instance is not None and instance.birthdate:
+            kwargs.setdefault("initial", {})["birthdate"] = date.fromisoformat(instance.birthdate)
+        super().__init__(*args, **kwargs)
+
+    def values(self) -> dict:
+        values = {name: self.cleaned_data[name] for name in self.fields}
+        birthdate = values.get("birthdate")
+        values["birthdate"] = birthdate.isoformat() if birthdate else ""
+        return values
+
+
+# The JSON list fields of a participant and the picklists their codes come from.
+MULTI_SELECTS = {
+    "recruitment_methods": htcds.RecruitmentMethod.choices,
+    "recruitment_apps": htcds.WebsiteOrApp.choices,
+    "control_methods": htcds.ControlMethod.choices,
+    "exploitation_types": htcds.ExploitationType.choices,
+    "industries": htcds.Industry.choices,
+    "sex_exploitation_types": htcds.SexExploitationType.choices,
+    "exploitation_apps": htcds.WebsiteOrApp.choices,
+    "vulnerabilities": htcds.Vulnerability.choices,
+    "roles_in_process": htcds.RoleInProcess.choices,
+}
+
+
+class ParticipantForm(forms.ModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, choices in MULTI_SELECTS.items():
+            label = Participant._meta.get_field(name).verbose_name
+            self.fields[name] = codes(choices, label[:1].upper() + label[1:])
+            if self.instance is not None:
+                self.initial[name] = getattr(self.instance, name)
+
+    class Meta:
+        model = Participant
+        fields = ["role", *PARTICIPANT_FIELDS]
+        widgets = {
+            "exploitation_began": DATE,
+            "exploitation_ended": DATE,
+            "registered": DATE,
+            "vulnerability_details": forms.Textarea(attrs={"rows": 3}),
+            "role_details": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def clean(self):
+        data = super().clean()
+        began, ended = data.get("exploitation_began"), data.get("exploitation_ended")
+        if began and ended and ended < began:
+            self.add_error("exploitation_ended", _("The end comes before the beginning."))
+        return data
+
+    def values(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.fields if name != "role"}
+
+
+class EventForm(forms.ModelForm):
+    class Meta:
+        model = TraffickingEvent
+        fields = ["type", "participant", "date", "country", "state", "city", "street"]
+        fields += ["postal_code", "description"]
+        widgets = {"date": DATE, "description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["participant"].queryset = case.participants.select_related("person")
+
+
+class ServiceForm(forms.ModelForm):
+    class Meta:
+        model = SupportService
+        fields = ["type", "participant", "provider", "objectives", "action_plan"]
+        fields += ["planned_end", "actual_end", "outcome"]
+        widgets = {
+            "planned_end": DATE,
+            "actual_end": DATE,
+            "objectives": forms.Textarea(attrs={"rows": 2}),
+            "action_plan": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["participant"].queryset = case.participants.select_related("person")
+        self.fields["provider"].queryset = Organisation.objects.all()
+
+
+class OutcomeForm(forms.ModelForm):
+    class Meta:
+        model = SupportService
+        fields = ["outcome", "actual_end"]
+        widgets = {"actual_end": DATE}
+
+
+ANSWERS = [("", _("Not asked")), ("yes", _("Yes")), ("no", _("No"))]
+
+
+class ConsentForm(forms.Form):
+    person = forms.ChoiceField(label=_("Person"))
+    information_version = forms.CharField(
+        label=_("Version of the information given"), max_length=40, required=False
+    )
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].choices = [
+            (str(participant.person_id), participant.person.pseudonym)
+            for participant in case.participants.exclude(role="perpetrator").select_related(
+                "person"
+            )
+        ]
+        for item, label in ConsentItem.choices:
+            self.fields[item] = forms.ChoiceField(
+                label=label, choices=ANSWERS, required=False, widget=forms.RadioSelect
+            )
+
+    def clean(self):
+        data = super().clean()
+        if not any(data.get(item) for item in ConsentItem.values):
+            raise forms.ValidationError(_("Answer at least one consent item."))
+        return data
+
+    def answers(self) -> dict:
+        return {
+            item: self.cleaned_data[item] == "yes"
+            for item in ConsentItem.values
+            if self.cleaned_data.get(item)
+        }
+
+
+class NoteForm(forms.Form):
+    body = forms.CharField(
+        label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}), max_length=20_000
+    )
+
+
+class TaskForm(forms.Form):
+    title = forms.CharField(label=_("Task"), max_length=500)
+    due = forms.DateField(label=_("Due"), widget=DATE)
+    assigned_to = forms.ModelChoiceField(
+        label=_("Assigned to"), queryset=User.objects.none(), required=False
+    )
+
+    def __init__(self, *args, organisation_id, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assigned_to"].queryset = case_workers(organisation_id)
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(label=_("File"))
+
+    def clean_file(self):
+        files = clean_files([self.cleaned_data["file"]])
+        return files[0]
+
+
+class ReferralForm(forms.Form):
+    to_organisation = forms.ModelChoiceField(
+        label=_("Refer to"), queryset=Organisation.objects.none()
+    )
+    reason = forms.ChoiceField(label=_("Reason"), choices=htcds.ReferralReason.choices)
+    sections = forms.MultipleChoiceField(
+        label=_("Share"),
+        choices=Section.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Only what the person's consent allows can be shared."),
+    )
+    details = forms.CharField(
+        label=_("Details and arrangements"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5000,
+        required=False,
+    )
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_organisation"].queryset = Organisation.objects.exclude(
+            pk=case.organisation_id
+        )
+
+
+class ResponseForm(forms.Form):
+    note = forms.CharField(
+        label=_("Note to the other organisation"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        required=False,
+    )

@@ -10,6 +10,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from haven.accounts.api import TokenAuth
 from haven.accounts.api import router as accounts_router
+from haven.cases.api import router as cases_router
 from haven.hub.api import router as hub_router
 from haven.reports.api import public as reports_router
 from haven.reports.api import staff as triage_router
@@ -30,6 +31,7 @@ api.add_router("", accounts_router)
 api.add_router("", hub_router)
 api.add_router("", reports_router)
 api.add_router("", triage_router)
+api.add_router("", cases_router)
 
 
 def _error(request, status: int, detail: str, errors: list | None = None):

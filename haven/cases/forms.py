@@ -15,6 +15,7 @@ from haven.cases.models import (
     Participant,
     Person,
     Section,
+    ServiceOutcome,
     SupportService,
     TraffickingEvent,
 )
@@ -43,6 +44,8 @@ class CountryListField(forms.CharField):
     """ISO 3166 alpha-2 codes separated by commas or spaces, e.g. "VN, KH"."""
 
     def to_python(self, value):
+        if isinstance(value, list):  # from the API, or from the stored value
+            value = " ".join(str(code) for code in value)
         value = super().to_python(value)
         found = [code.strip().upper() for code in value.replace(",", " ").split() if code.strip()]
         unknown = [code for code in found if code not in dict(countries)]
@@ -190,6 +193,10 @@ class ServiceForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["participant"].queryset = case.participants.select_related("person")
         self.fields["provider"].queryset = Organisation.objects.all()
+        self.fields["outcome"].required = False
+
+    def clean_outcome(self):
+        return self.cleaned_data["outcome"] or ServiceOutcome.PLANNED
 
 
 class OutcomeForm(forms.ModelForm):

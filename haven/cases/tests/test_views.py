@@ -89,7 +89,9 @@ class TestScope:
         client = sign_in(Client(enforce_csrf_checks=True), alice)
         response = client.post(f"{BASE}{case.pk}/notes/", {"body": "x"})
         assert response.status_code == 403
-        assert [note.body for note in Note.objects.filter(case=case)] == ["She is safe at her aunt's house."]
+        assert [note.body for note in Note.objects.filter(case=case)] == [
+            "She is safe at her aunt's house."
+        ]
 
 
 class TestList:

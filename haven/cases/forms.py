@@ -106,6 +106,8 @@ class PersonForm(forms.ModelForm):
     class Meta:
         model = Person
         fields = [name for name in PERSON_FIELDS if not name.endswith(("latitude", "longitude"))]
+        # Encrypted fields are text columns; on the form they are one-line inputs.
+        widgets = {name: forms.TextInput for name in fields if name != "birthdate"}
 
     def __init__(self, *args, **kwargs):
         instance = kwargs.get("instance")
@@ -170,7 +172,11 @@ class EventForm(forms.ModelForm):
         model = TraffickingEvent
         fields = ["type", "participant", "date", "country", "state", "city", "street"]
         fields += ["postal_code", "description"]
-        widgets = {"date": DATE, "description": forms.Textarea(attrs={"rows": 3})}
+        widgets = {
+            "date": DATE,
+            "street": forms.TextInput,
+            "description": forms.Textarea(attrs={"rows": 3}),
+        }
 
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)

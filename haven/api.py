@@ -14,6 +14,7 @@ from haven.cases.api import router as cases_router
 from haven.hub.api import router as hub_router
 from haven.reports.api import public as reports_router
 from haven.reports.api import staff as triage_router
+from haven.screening.api import router as screening_router
 
 api = NinjaAPI(
     title="Haven API",
@@ -31,6 +32,7 @@ api.add_router("", accounts_router)
 api.add_router("", hub_router)
 api.add_router("", reports_router)
 api.add_router("", triage_router)
+api.add_router("", screening_router)
 api.add_router("", cases_router)
 
 

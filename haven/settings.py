@@ -125,6 +125,7 @@ INSTALLED_APPS = [
     "haven.audit",
     "haven.hub",
     "haven.reports",
+    "haven.screening",
     "haven.cases",
 ]
 

@@ -13,6 +13,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", include("haven.hub.urls")),
     path("report/", include("haven.reports.urls")),
+    path("", include("haven.screening.urls")),
     path("staff/services/", include("haven.hub.staff_urls")),
     path("staff/triage/", include("haven.reports.staff_urls")),
     path("staff/cases/", include("haven.cases.urls")),

@@ -1,0 +1,132 @@
+"""The job-offer check: folding, quoting, the rules files, and its figures on our own texts."""
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+from django.conf import settings
+
+from haven.screening.joboffers import check_job_offer, load_rule_sets, parse_rules
+from haven.screening.questionnaires import QuestionnaireError
+from haven.screening.tests.jobtexts import job_texts, measure
+
+ROOT = Path(settings.BASE_DIR) / "content" / "screening"
+
+
+def codes(check) -> list[str]:
+    return [flag.code for flag in check.flags]
+
+
+class TestMatching:
+    def test_it_matches_with_and_without_diacritics(self):
+        with_marks = check_job_offer("Việc nhẹ lương cao, bao vé máy bay đi Campuchia", "vi")
+        without = check_job_offer("viec nhe luong cao, bao ve may bay di campuchia", "vi")
+        assert codes(with_marks) == codes(without)
+        assert {"easy_money", "travel_paid", "scam_destination"} <= set(codes(without))
+
+    def test_it_quotes_the_words_as_written(self):
+        check = check_job_offer("Công ty sẽ GIỮ HỘ  HỘ\nCHIẾU của bạn", "vi")
+        (flag,) = [flag for flag in check.flags if flag.code == "documents_held"]
+        assert flag.evidence == ("GIỮ HỘ  HỘ\nCHIẾU",)
+
+    def test_d_with_stroke_folds_to_d(self):
+        assert "secrecy" in codes(check_job_offer("dung noi voi ai nhe", "vi"))
+        assert "secrecy" in codes(check_job_offer("Đừng nói với ai nhé", "vi"))
+
+    def test_whole_words_only(self):
+        # "lao động" (labour) folds to "lao dong"; only Laos the country is a destination.
+        assert "scam_destination" not in codes(check_job_offer("đi lao động ở Nhật", "vi"))
+        assert "scam_destination" in codes(check_job_offer("đi làm ở Lào", "vi"))
+        assert "chat_only" not in codes(check_job_offer("Ibuprofen và thuốc", "vi"))
+
+    def test_negations_the_rules_know(self):
+        assert "fees_debt" not in codes(check_job_offer("không mất phí môi giới", "vi"))
+        assert "documents_held" not in codes(check_job_offer("tự giữ hộ chiếu", "vi"))
+        assert "documents_held" not in codes(check_job_offer("Keep your passport yourself", "en"))
+
+    def test_each_flag_once_with_its_message_in_the_language_asked(self):
+        text = "Free flights! Free tickets! Cambodia. Telegram."
+        check = check_job_offer(text, "vi", rule_languages=("vi", "en"))
+        assert len(codes(check)) == len(set(codes(check)))
+        (flag,) = [flag for flag in check.flags if flag.code == "travel_paid"]
+        assert flag.message.startswith("Bên tuyển dụng") and len(flag.evidence) == 2
+
+    @pytest.mark.parametrize(
+        ("text", "risk"),
+        [
+            ("Nhà hàng tuyển phục vụ, lương 5 triệu, có hợp đồng.", "low"),
+            ("Tuyển nhân viên, không cần kinh nghiệm, liên hệ Zalo.", "medium"),
+            ("Bao vé máy bay đi Campuchia, không cần visa.", "high"),
+        ],
+    )
+    def test_the_weights_make_the_level(self, text, risk):
+        check = check_job_offer(text, "vi")
+        assert check.risk == risk and check.advice
+
+    def test_a_very_long_text_is_cut_not_refused(self):
+        check = check_job_offer("bình thường " * 5000 + "giữ hộ chiếu", "vi")
+        assert check.risk == "low"
+
+
+class TestTheRulesFiles:
+    def test_both_languages_load_with_the_same_codes(self):
+        sets = load_rule_sets()
+        assert {r.code for r in sets["vi"].rules} == {r.code for r in sets["en"].rules}
+
+    @pytest.fixture
+    def copy(self, tmp_path):
+        target = tmp_path / "screening"
+        shutil.copytree(ROOT, target)
+        return target
+
+    def edit(self, path, change):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        change(data)
+        path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+
+    def test_a_bad_pattern_is_refused_by_file_and_flag(self, copy):
+        path = copy / "job-offers" / "vi.yaml"
+        self.edit(path, lambda d: d["flags"][0]["patterns"].append("(unclosed"))
+        with pytest.raises(
+            QuestionnaireError, match=r"vi.yaml, flag easy_money: pattern '\(unclosed'"
+        ):
+            parse_rules(path)
+
+    def test_a_bad_weight_is_refused(self, copy):
+        path = copy / "job-offers" / "en.yaml"
+        self.edit(path, lambda d: d["flags"][1].update(weight=9))
+        with pytest.raises(QuestionnaireError, match=re.escape("en.yaml, flag high_pay: 'weight'")):
+            parse_rules(path)
+
+    def test_a_code_missing_in_the_other_language_is_refused(self, copy):
+        path = copy / "job-offers" / "en.yaml"
+        self.edit(path, lambda d: d["flags"].pop())
+        with pytest.raises(
+            QuestionnaireError, match=re.escape("vi.yaml, flag secrecy: has no message in en")
+        ):
+            load_rule_sets(copy)
+
+    def test_thresholds_must_make_sense(self, copy):
+        path = copy / "job-offers" / "vi.yaml"
+        self.edit(path, lambda d: d.update(risk={"high": 2, "medium": 3}))
+        with pytest.raises(QuestionnaireError, match=re.escape("vi.yaml: 'risk'")):
+            parse_rules(path)
+
+
+class TestOnOurOwnTexts:
+    def test_there_are_enough_in_both_languages_both_kinds(self):
+        texts = job_texts()
+        assert len(texts) >= 30
+        for lang in ("vi", "en"):
+            for scam in (True, False):
+                assert sum(t["lang"] == lang and t["scam"] == scam for t in texts) >= 8
+
+    def test_precision_and_recall_of_high_stay_above_the_floor(self):
+        figures = measure()
+        assert figures.precision >= 0.9, figures.false_alarms
+        assert figures.recall >= 0.8, figures.misses
+
+    def test_no_honest_offer_is_rated_high(self):
+        assert measure().false_alarms == []

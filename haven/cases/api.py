@@ -12,6 +12,7 @@ from uuid import UUID
 from django.forms.models import model_to_dict
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Body, Router, Status
 from ninja.errors import ValidationError
@@ -269,7 +270,7 @@ def case_list(
 def case_create(request, payload: dict = Body(...)):
     require_capability(request.auth, Capability.CASE_WRITE)
     user = request.auth
-    values = {"source": "walk_in", "risk": "medium", "opened": date.today().isoformat(), **payload}
+    values = {"source": "walk_in", "risk": "medium", "opened": timezone.localdate().isoformat(), **payload}
     if values.get("case_worker"):
         worker = case_workers(user.organisation_id).filter(username=values["case_worker"]).first()
         values["case_worker"] = worker.pk if worker else values["case_worker"]

@@ -144,8 +144,11 @@ def describe(result: Result, questionnaire: Questionnaire, language: str) -> dic
             "dimensions": dimensions,
             "drivers": _drivers(result, questionnaire, vocabulary, language),
             "missing": [str(ELEMENT_LABELS[name]) for name in result.missing],
+            # A result saved under an older version may name a question that no longer exists.
             "yes_questions": [
-                questionnaire.question(qid).text_in(language) for qid in result.yes_questions
+                questionnaire.question(qid).text_in(language)
+                for qid in result.yes_questions
+                if questionnaire.question(qid)
             ],
             "unknown_count": len(result.unknown_questions),
             "could_be": outcome_label(result.could_be, questionnaire.audience)

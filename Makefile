@@ -66,6 +66,7 @@ bench: install
 	HAVEN_DEBUG=true $(BIN)/python bench/pages.py
 	HAVEN_TEST_DATABASE_URL='$(HAVEN_TEST_DATABASE_URL)' $(BIN)/python bench/search.py
 	HAVEN_TEST_DATABASE_URL='$(HAVEN_TEST_DATABASE_URL)' $(BIN)/python bench/reports.py
+	HAVEN_DEBUG=true $(BIN)/python bench/jobcheck.py
 
 clean:
 	rm -rf $(VENV) var

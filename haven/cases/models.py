@@ -512,3 +512,30 @@ class Referral(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case} → {self.to_organisation}"
+
+
+class Screening(models.Model):
+    """A frontline questionnaire run for a person in the case, with the version it used.
+
+    The record (answers, dimensions, outcome) is encrypted: the answers say what happened.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="screenings")
+    participant = models.ForeignKey(
+        Participant, on_delete=models.SET_NULL, null=True, blank=True, related_name="screenings"
+    )
+    questionnaire = models.CharField(max_length=40)
+    version = models.PositiveIntegerField()
+    outcome = models.CharField(max_length=24)
+    record = EncryptedTextField()
+    screened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    screened_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-screened_at"]
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.questionnaire} v{self.version}"

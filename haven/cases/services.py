@@ -349,3 +349,33 @@ def complete_task(task: Task, *, actor: User) -> None:
     task.save(update_fields=["done_at"])
     _touch(task.case)
     record_event("case.task_done", actor=actor, obj=task.case)
+
+
+@transaction.atomic
+def save_screening(case: Case, *, actor: User, result, participant=None):
+    """Keep a scored questionnaire (haven.screening.scoring.Result) in the case."""
+    from haven.cases.models import Screening
+
+    if participant is not None and participant.case_id != case.pk:
+        raise CaseError(_("That person is not in this case."))
+    screening = Screening.objects.create(
+        case=case,
+        participant=participant,
+        questionnaire=result.questionnaire,
+        version=result.version,
+        outcome=str(result.outcome),
+        record=json.dumps(result.to_dict(), ensure_ascii=False),
+        screened_by=actor,
+    )
+    _touch(case)
+    record_event(
+        "case.screened",
+        actor=actor,
+        obj=case,
+        summary={
+            "questionnaire": result.questionnaire,
+            "version": result.version,
+            "outcome": str(result.outcome),
+        },
+    )
+    return screening

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from haven.cases import referral_views, section_views, views
+from haven.cases import referral_views, screening_views, section_views, views
 
 app_name = "cases"
 urlpatterns = [
@@ -45,6 +45,12 @@ urlpatterns = [
         name="withdraw_consent",
     ),
     path("<uuid:case_id>/notes/", section_views.add_note, name="add_note"),
+    path("<uuid:case_id>/screen/", screening_views.screen, name="screen"),
+    path(
+        "<uuid:case_id>/screenings/<uuid:screening_id>/",
+        screening_views.screening,
+        name="screening",
+    ),
     path("<uuid:case_id>/tasks/new/", section_views.add_task, name="add_task"),
     path("<uuid:case_id>/tasks/<uuid:task_id>/done/", section_views.task_done, name="task_done"),
     path("<uuid:case_id>/files/new/", section_views.add_attachment, name="add_attachment"),

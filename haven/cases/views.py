@@ -13,6 +13,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -235,6 +236,22 @@ def _people(case, access):
     return participants, consents
 
 
+def _screenings(case) -> list:
+    from haven.screening import questionnaires
+    from haven.screening.scoring import Outcome
+    from haven.screening.summaries import outcome_label
+
+    language = get_language()
+    rows = list(case.screenings.select_related("participant__person"))
+    for row in rows:
+        try:
+            row.title = questionnaires.get(row.questionnaire).title_in(language)
+        except questionnaires.UnknownQuestionnaire:
+            row.title = row.questionnaire
+        row.outcome_label = outcome_label(Outcome(row.outcome), "frontline")
+    return rows
+
+
 @staff_view()
 def detail(request, case_id):
     access = access_case(request.user, case_id)
@@ -261,6 +278,7 @@ def detail(request, case_id):
         if access.can(Section.SUPPORT)
         else [],
         "referrals": referrals,
+        "screenings": _screenings(case) if access.can(Section.EXPLOITATION) else [],
         "live_states": LIVE_STATES,
         "today": timezone.localdate(),
     }

@@ -270,7 +270,12 @@ def case_list(
 def case_create(request, payload: dict = Body(...)):
     require_capability(request.auth, Capability.CASE_WRITE)
     user = request.auth
-    values = {"source": "walk_in", "risk": "medium", "opened": timezone.localdate().isoformat(), **payload}
+    values = {
+        "source": "walk_in",
+        "risk": "medium",
+        "opened": timezone.localdate().isoformat(),
+        **payload,
+    }
     if values.get("case_worker"):
         worker = case_workers(user.organisation_id).filter(username=values["case_worker"]).first()
         values["case_worker"] = worker.pk if worker else values["case_worker"]

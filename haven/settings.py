@@ -18,6 +18,7 @@ from haven.lib.env import (
     development_secret,
     env_bool,
     env_choice,
+    env_float,
     env_int,
     env_list,
     new_encryption_key,
@@ -127,6 +128,7 @@ INSTALLED_APPS = [
     "haven.reports",
     "haven.screening",
     "haven.cases",
+    "haven.stats",
 ]
 
 MIDDLEWARE = [
@@ -264,6 +266,9 @@ HAVEN_ATTACHMENT_MAX_MB = env_int("HAVEN_ATTACHMENT_MAX_MB", 10, minimum=1, maxi
 # Uploaded files stay in memory and are encrypted before storage: never a clear copy on disk.
 FILE_UPLOAD_HANDLERS = ["haven.reports.uploads.MemoryOnlyUploadHandler"]
 DATA_UPLOAD_MAX_NUMBER_FILES = max(HAVEN_MAX_ATTACHMENTS, 1)
+
+# Published statistics: differential-privacy budget per figure (0: no noise, small cells hidden).
+HAVEN_STATS_EPSILON = env_float("HAVEN_STATS_EPSILON", 0.0, minimum=0.0, maximum=10.0)
 
 # Cache: per process by default; several processes need a shared one (redis://...).
 _cache_url = os.environ.get("HAVEN_CACHE_URL", "").strip()

@@ -46,6 +46,21 @@ def env_int(name: str, default: int, *, minimum: int, maximum: int, environ=None
     return number
 
 
+def env_float(name: str, default: float, *, minimum: float, maximum: float, environ=None) -> float:
+    value = _raw(name, environ)
+    if value is None or value == "":
+        return default
+    try:
+        number = float(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}: expected a number, got {value!r}.") from None
+    if not minimum <= number <= maximum:
+        raise ImproperlyConfigured(
+            f"{name}: must be between {minimum} and {maximum}, got {number}."
+        )
+    return number
+
+
 def env_list(name: str, default: list[str], environ=None) -> list[str]:
     value = _raw(name, environ)
     if value is None or value == "":

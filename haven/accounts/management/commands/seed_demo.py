@@ -2,13 +2,17 @@ from django.core.management.base import BaseCommand
 
 from haven.accounts.demo import PERSONAS, create_demo_data
 from haven.accounts.services import generate_password
+from haven.cases.demo import create_demo_cases
 
 
 class Command(BaseCommand):
-    help = "Create the demo organisations and staff accounts; print new passwords once."
+    help = "Create the demo organisations, staff accounts and cases; print new passwords once."
 
     def handle(self, *args, **options):
         created = create_demo_data(lambda username: generate_password())
+        cases = create_demo_cases()
+        if cases:
+            self.stdout.write(f"Created {cases} fictional demo cases.")
         if not created:
             self.stdout.write(
                 "The demo accounts already exist; their passwords were shown when they were made."

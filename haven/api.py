@@ -15,6 +15,7 @@ from haven.hub.api import router as hub_router
 from haven.reports.api import public as reports_router
 from haven.reports.api import staff as triage_router
 from haven.screening.api import router as screening_router
+from haven.stats.api import router as stats_router
 
 api = NinjaAPI(
     title="Haven API",
@@ -34,6 +35,7 @@ api.add_router("", reports_router)
 api.add_router("", triage_router)
 api.add_router("", screening_router)
 api.add_router("", cases_router)
+api.add_router("", stats_router)
 
 
 def _error(request, status: int, detail: str, errors: list | None = None):

@@ -17,6 +17,8 @@ urlpatterns += i18n_patterns(
     path("staff/services/", include("haven.hub.staff_urls")),
     path("staff/triage/", include("haven.reports.staff_urls")),
     path("staff/cases/", include("haven.cases.urls")),
+    path("stats/", include("haven.stats.urls")),
+    path("staff/stats/", include("haven.stats.staff_urls")),
     path("staff/", include("haven.accounts.urls")),
 )
 

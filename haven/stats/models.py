@@ -6,6 +6,9 @@ categories, one bit each in `flags` for yes/no variables, see `haven.stats.varia
 dates or free text) by `haven.stats.projection`; its rows go when their case goes.
 """
 
+import uuid
+from datetime import date
+
 from django.db import connection, models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -105,7 +108,16 @@ def write_records(rows: list[tuple]) -> None:
             marks = ", ".join(["%s"] * len(COLUMNS))
             # Table and column names are constants of this module; values go as parameters.
             insert = f"INSERT INTO {table} ({', '.join(COLUMNS)}) VALUES ({marks})"  # noqa: S608
-            cursor.executemany(insert, rows)
+            cursor.executemany(insert, [tuple(map(_sqlite_value, row)) for row in rows])
+
+
+def _sqlite_value(value):
+    """As Django stores them in SQLite: UUIDs as 32 hex digits, dates in ISO format."""
+    if isinstance(value, uuid.UUID):
+        return value.hex
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
 
 
 class ProjectedCase(models.Model):

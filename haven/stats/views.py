@@ -1,0 +1,297 @@
+"""Statistics pages: the public figures, the staff dashboard, and their CSV files."""
+
+import io
+from datetime import date
+
+from django import forms
+from django.core.cache import cache
+from django.http import HttpResponse, HttpResponseBadRequest
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+from django_countries import countries
+
+from haven.accounts.access import has_capability, organisations_visible_to, staff_view
+from haven.accounts.models import Organisation
+from haven.accounts.roles import Capability
+from haven.audit.services import record_event
+from haven.cases.models import ReferralState
+from haven.stats import charts, dashboard, export, privacy
+from haven.stats.figures import CACHE_SECONDS, StatsError, cached_figure, parse_query, sources_for
+from haven.stats.labels import value_label
+from haven.stats.models import CASES, Source
+from haven.stats.projection import refresh_cases
+from haven.stats.variables import FLAG, LAYOUTS
+
+PUBLIC_FIGURES = [
+    ("yearOfRegistration", "series", gettext_lazy("Identified victims by year of registration")),
+    ("gender", "bar", gettext_lazy("Identified victims by gender")),
+    ("ageBroadAtEntry", "bar", gettext_lazy("Age on entering trafficking")),
+    ("citizenship", "bar", gettext_lazy("Citizenship")),
+    ("CountryOfExploitation", "bar", gettext_lazy("Country of exploitation")),
+    ("typeOfExploitConcatenated", "bar", gettext_lazy("Type of exploitation")),
+    ("meansOfControlConcatenated", "bar", gettext_lazy("Means of control")),
+    ("RecruiterRelationship", "bar", gettext_lazy("Relationship to the recruiter")),
+    ("citizenship,CountryOfExploitation", "flow", gettext_lazy("From citizenship to country of exploitation")),
+]  # fmt: skip
+STAFF_FIGURES = [
+    ("yearOfRegistration", "series", gettext_lazy("Victims by year of registration")),
+    ("gender", "bar", gettext_lazy("Victims by gender")),
+    ("majorityEntry", "bar", gettext_lazy("Adult or minor on entering trafficking")),
+    ("citizenship", "bar", gettext_lazy("Citizenship")),
+    ("CountryOfExploitation", "bar", gettext_lazy("Country of exploitation")),
+    ("typeOfExploitConcatenated", "bar", gettext_lazy("Type of exploitation")),
+    ("meansOfControlConcatenated", "bar", gettext_lazy("Means of control")),
+    ("RecruiterRelationship", "bar", gettext_lazy("Relationship to the recruiter")),
+    ("citizenship,CountryOfExploitation", "flow", gettext_lazy("From citizenship to country of exploitation")),
+]  # fmt: skip
+
+
+def present(figure, kind: str, title, by: str) -> dict:
+    """What a template needs to draw a figure: rows with labels and shares, a chart, a table."""
+    first = figure.by[0]
+    rows = [
+        {"label": value_label(first, cell[first.name]), "cell": cell, "share": _share(cell, figure)}
+        for cell in figure.cells
+    ]
+    result = {"title": title, "by": by, "kind": kind, "figure": figure, "rows": rows}
+    if kind == "series":
+        result["chart"] = charts.time_series([(row["label"], row["cell"]) for row in rows])
+    elif kind == "bar":
+        rows.sort(
+            key=lambda row: (
+                row["cell"]["count"] is None,
+                -(row["cell"]["count"] or 0),
+                row["label"],
+            )
+        )
+        result["chart"] = charts.bar_chart([(row["label"], row["cell"]) for row in rows])
+    else:
+        result.update(_flow(figure))
+    return result
+
+
+def _share(cell, figure) -> str:
+    if cell["count"] is None or not figure.denominator:
+        return ""
+    return f"{100 * cell['count'] / figure.denominator:.1f} %"
+
+
+def _flow(figure) -> dict:
+    origin, destination = figure.by
+    columns = sorted({cell[destination.name] for cell in figure.cells})
+    lines = {}
+    for cell in figure.cells:
+        lines.setdefault(cell[origin.name], {})[cell[destination.name]] = cell
+    top = max((cell["count"] or 0 for cell in figure.cells), default=0)
+    return {
+        "columns": [value_label(destination, value) for value in columns],
+        "lines": [
+            {
+                "label": value_label(origin, value),
+                "cells": [
+                    {"cell": cells.get(column), "heat": charts.heat(cells.get(column), top)}
+                    for column in columns
+                ],
+            }
+            for value, cells in sorted(lines.items())
+        ],
+    }
+
+
+@require_safe
+def public(request):
+    """The published figures; drawn once per data version and language, then from the cache."""
+    source = refresh_cases()
+    epsilon = privacy.epsilon()
+    key = f"stats:page:{get_language()}:{source.version}:{epsilon}"
+    page = cache.get(key)
+    if page is None:
+        figures = [
+            present(
+                cached_figure(parse_query({"by": by}, published=True, source=source)),
+                kind,
+                title,
+                by,
+            )
+            for by, kind, title in PUBLIC_FIGURES
+        ]
+        context = {
+            "figures": figures,
+            "epsilon": epsilon,
+            "threshold": privacy.THRESHOLD,
+            "as_of": timezone.localdate(),
+        }
+        page = render_to_string("stats/public.html", context, request=request)
+        cache.set(key, page, CACHE_SECONDS)
+    return HttpResponse(page)
+
+
+def _csv_response(figure, name: str) -> HttpResponse:
+    out = io.StringIO()
+    export.write_figure(out, figure)
+    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="haven-{name}.csv"'
+    return response
+
+
+def _errors(error: StatsError) -> HttpResponseBadRequest:
+    text = "\n".join(f"{name}: {message}" for name, message in error.errors)
+    return HttpResponseBadRequest(text, content_type="text/plain; charset=utf-8")
+
+
+@require_safe
+def public_csv(request):
+    try:
+        query = parse_query(request.GET.dict(), published=True)
+    except StatsError as error:
+        return _errors(error)
+    return _csv_response(cached_figure(query), "-".join(variable.name for variable in query.by))
+
+
+class DashboardForm(forms.Form):
+    source = forms.ChoiceField(label=gettext_lazy("Source"), required=False)
+    date_from = forms.DateField(
+        label=gettext_lazy("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=gettext_lazy("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    country = forms.ChoiceField(label=gettext_lazy("Country"), required=False)
+    organisation = forms.ModelChoiceField(
+        label=gettext_lazy("Organisation"), queryset=Organisation.objects.none(), required=False
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["source"].choices = [
+            (name, name) for name in sources_for(False).values_list("name", flat=True)
+        ] or [(CASES, CASES)]
+        self.fields["country"].choices = [("", "—"), *countries]
+        if has_capability(user, Capability.SYSTEM_ADMIN) or user.role == "analyst":
+            self.fields["organisation"].queryset = Organisation.objects.all()
+        else:
+            del self.fields["organisation"]
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and start > end:
+            raise forms.ValidationError(_("The start date is after the end date."))
+        return data
+
+
+def scope_for(user, data: dict) -> dashboard.Scope:
+    """What the user may count: their organisation, or every one for analysts and system admins."""
+    everything = has_capability(user, Capability.SYSTEM_ADMIN) or user.role == "analyst"
+    if everything:
+        chosen = data.get("organisation")
+        organisations = [chosen.pk] if chosen else None
+    else:
+        organisations = list(organisations_visible_to(user).values_list("pk", flat=True))
+    return dashboard.Scope(
+        organisations=organisations,
+        per_worker=not everything,
+        country=data.get("country") or "",
+        date_from=data.get("date_from"),
+        date_to=data.get("date_to"),
+    )
+
+
+def _figures_of(name: str) -> list:
+    """The dashboard's figures for Haven's cases; every variable of an imported data set."""
+    if name == CASES:
+        return STAFF_FIGURES
+    source = Source.objects.filter(name=name).first()
+    if source is None:
+        return []
+    layout = LAYOUTS[source.format]
+    return [(v.name, "bar", v.label) for v in layout.variables.values() if v.kind != FLAG]
+
+
+def _victim_params(scope: dashboard.Scope, source: str) -> dict:
+    params = {"source": source}
+    if source == CASES:
+        if scope.date_from:
+            params["from"] = scope.date_from.isoformat()
+        if scope.date_to:
+            params["to"] = scope.date_to.isoformat()
+        if scope.country:
+            params["caseCountry"] = scope.country
+    return params
+
+
+@staff_view(Capability.STATS_READ)
+def staff_dashboard(request):
+    form = DashboardForm(request.GET or None, user=request.user)
+    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    scope = scope_for(request.user, data)
+    source = data.get("source") or CASES
+    params = _victim_params(scope, source)
+    figures, problem = [], None
+    try:
+        for by, kind, title in STAFF_FIGURES:
+            query = parse_query(
+                {**params, "by": by}, published=False, organisations=scope.organisations
+            )
+            if by in {v.name for v in query.layout.variables.values()} or "," in by:
+                figures.append(present(cached_figure(query), kind, title, by))
+    except StatsError as error:
+        problem = "; ".join(message for _name, message in error.errors)
+    referrals = dashboard.referrals(scope)
+    directions = [("sent", _("Sent")), ("received", _("Received"))]
+    if scope.organisations is None:
+        directions = [("sent", _("Referred"))]
+    reports = dashboard.reports(scope)
+    mean = reports["mean_to_triage"]
+    reports["hours"] = None if mean is None else round(mean.total_seconds() / 3600, 1)
+    query = request.GET.copy()
+    query.pop("by", None)
+    context = {
+        "form": form,
+        "scope": scope,
+        "workload": dashboard.workload(scope),
+        "overdue": dashboard.overdue_tasks(scope),
+        "states": ReferralState.choices,
+        "referral_rows": [
+            (key, label, [referrals[key].get(state, 0) for state in ReferralState.values])
+            for key, label in directions
+        ],
+        "reports": reports,
+        "figures": figures,
+        "problem": problem,
+        "query": "?" + query.urlencode() if query else "",
+        "threshold": privacy.THRESHOLD,
+    }
+    return render(request, "stats/dashboard.html", context)
+
+
+@staff_view(Capability.STATS_READ)
+def staff_csv(request):
+    form = DashboardForm(request.GET or None, user=request.user)
+    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    scope = scope_for(request.user, data)
+    params = {**_victim_params(scope, data.get("source") or CASES), "by": request.GET.get("by", "")}
+    try:
+        query = parse_query(params, published=False, organisations=scope.organisations)
+    except StatsError as error:
+        return _errors(error)
+    record_event(
+        "stats.exported",
+        actor=request.user,
+        summary={"by": params["by"], "source": query.source.name},
+    )
+    return _csv_response(cached_figure(query), "-".join(variable.name for variable in query.by))
+
+
+@staff_view(Capability.STATS_READ)
+def ctdc_export(request):
+    out = io.StringIO()
+    withheld = export.write_ctdc(out)
+    record_event("stats.ctdc_exported", actor=request.user, summary={"withheld": withheld})
+    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="haven-ctdc-{date.today():%Y%m%d}.csv"'
+    return response

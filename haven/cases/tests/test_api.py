@@ -14,7 +14,11 @@ API = "/api/v1"
 
 
 def token(user):
-    return {"Authorization": f"Bearer {create_api_token(user, actor=user, name='t')[1]}"}
+    """The token header, and English answers (the API follows Accept-Language)."""
+    return {
+        "Authorization": f"Bearer {create_api_token(user, actor=user, name='t')[1]}",
+        "Accept-Language": "en",
+    }
 
 
 def post(client, url, user, body):

@@ -25,7 +25,7 @@ class TestHome:
         ]
         assert positions == sorted(positions) and positions[0] < main.index("<form")
         assert 'href="/en/help/vn/"' in html
-        assert 'href="/en/articles/fake-job-offers/"' in html
+        assert 'href="/en/job-check/"' in html
         assert 'href="/en/report/"' in html
         assert 'href="tel:111"' in html
 

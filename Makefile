@@ -67,6 +67,7 @@ bench: install
 	HAVEN_TEST_DATABASE_URL='$(HAVEN_TEST_DATABASE_URL)' $(BIN)/python bench/search.py
 	HAVEN_TEST_DATABASE_URL='$(HAVEN_TEST_DATABASE_URL)' $(BIN)/python bench/reports.py
 	HAVEN_DEBUG=true $(BIN)/python bench/jobcheck.py
+	HAVEN_TEST_DATABASE_URL='$(HAVEN_TEST_DATABASE_URL)' $(BIN)/python bench/stats.py
 
 clean:
 	rm -rf $(VENV) var

@@ -11,6 +11,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from haven.accounts.api import TokenAuth
 from haven.accounts.api import router as accounts_router
 from haven.cases.api import router as cases_router
+from haven.cases.api_exchange import router as exchange_router
 from haven.hub.api import router as hub_router
 from haven.reports.api import public as reports_router
 from haven.reports.api import staff as triage_router
@@ -34,6 +35,8 @@ api.add_router("", hub_router)
 api.add_router("", reports_router)
 api.add_router("", triage_router)
 api.add_router("", screening_router)
+# Before cases_router, whose /cases/{case_id} would otherwise take /cases/export.
+api.add_router("", exchange_router)
 api.add_router("", cases_router)
 api.add_router("", stats_router)
 

@@ -1,0 +1,362 @@
+"""Values in the HTCDS exchange, by kind of column: written for a file, read back and checked.
+
+`format_cell` and `format_json` write a model value; `Reader.parse` reads a cell or a JSON value
+into a model value, or raises `Invalid` with a message that names the rule it breaks.
+"""
+
+import re
+from datetime import date, datetime
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.utils import timezone, translation
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+from django_countries import countries
+
+from haven.cases.exchange import Column, Kind
+
+PHONE = re.compile(r"^\+?[1-9]\d{1,14}$")  # HTCDS: E.164
+PHONE_SEPARATORS = re.compile(r"[\s\-.()]")
+LANGUAGE = re.compile(r"^[a-z]{2,3}$")
+LOCATION = re.compile(r"^([A-Za-z]{2})(?:\s*:\s*(.*))?$", re.S)
+# A spreadsheet runs a cell that starts with one of these as a formula: written with a quote first.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+MAX_TEXT = 10_000
+EMPTY = {
+    Kind.MULTI: [],
+    Kind.COUNTRIES: [],
+    Kind.DATE: None,
+    Kind.DATETIME: None,
+    Kind.BOOL: None,
+    Kind.INT: None,
+    Kind.MEMBER: None,
+    Kind.ORGANISATION: None,
+    Kind.LOCATION: ("", ""),
+}
+
+
+def empty(column: Column):
+    value = EMPTY.get(column.kind, "")
+    return list(value) if isinstance(value, list) else value
+
+
+class Invalid(ValueError):
+    """A value that cannot be read; the message says which rule it breaks, for people."""
+
+
+# Reading values --------------------------------------------------------------------------------
+
+_lookups: dict[type, dict[str, str]] = {}
+
+
+def _fold(text: str) -> str:
+    return " ".join(text.replace("\u2019", "'").split()).casefold()
+
+
+def picklist(choices) -> dict[str, str]:
+    """{folded system name or English label: system name}."""
+    lookup = _lookups.get(choices)
+    if lookup is None:
+        lookup = {}
+        with translation.override("en"):
+            for value, label in choices.choices:
+                lookup[_fold(str(label))] = value
+        for value in choices.values:
+            lookup[_fold(value)] = value
+        _lookups[choices] = lookup
+    return lookup
+
+
+def allowed_values(choices) -> str:
+    values = list(choices.values)
+    if len(values) <= 8:
+        return ", ".join(values)
+    return _("%(first)s … (%(count)d values; labels are accepted too)") % {
+        "first": ", ".join(values[:5]),
+        "count": len(values),
+    }
+
+
+def _unknown(value: str, choices) -> Invalid:
+    return Invalid(
+        _("“%(value)s” is not an allowed value; use one of %(allowed)s")
+        % {"value": value[:60], "allowed": allowed_values(choices)}
+    )
+
+
+def _multi(raw, choices) -> list[str]:
+    """`;`-separated codes or labels; a label may hold `;` itself (ISIC sections do)."""
+    parts = raw if isinstance(raw, list) else str(raw).split(";")
+    parts = [str(part).strip() for part in parts]
+    lookup = picklist(choices) if choices is not None else None
+    values, start = [], 0
+    while start < len(parts):
+        if not parts[start]:
+            start += 1
+            continue
+        found = None
+        if lookup is None:
+            found, end = parts[start], start + 1
+        else:
+            for end in range(len(parts), start, -1):
+                found = lookup.get(_fold("; ".join(parts[start:end])))
+                if found:
+                    break
+        if not found:
+            raise _unknown(parts[start], choices)
+        if found not in values:
+            values.append(found)
+        start = end
+    return values
+
+
+def _country(value: str) -> str:
+    code = value.strip().upper()
+    if not countries.alpha2(code) or len(code) != 2:
+        raise Invalid(
+            _("“%(value)s” is not an ISO 3166 country code (two letters, like VN)")
+            % {"value": value[:20]}
+        )
+    return code
+
+
+def _date(value) -> date:
+    text = str(value).strip()
+    for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    raise Invalid(_("is not a date: write YYYY-MM-DD or DD/MM/YYYY"))
+
+
+def _datetime(value) -> datetime:
+    parsed = parse_datetime(str(value).strip()) if not isinstance(value, datetime) else value
+    if parsed is None:
+        raise Invalid(_("is not a date and time in ISO 8601 (like 2024-05-01T09:30:00+07:00)"))
+    if timezone.is_naive(parsed):
+        parsed = timezone.make_aware(parsed)
+    return parsed
+
+
+def _bool(value) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("true", "yes", "1"):
+        return True
+    if text in ("false", "no", "0"):
+        return False
+    raise Invalid(_("is not a yes/no value: write TRUE or FALSE"))
+
+
+def _int(value, limit) -> int:
+    try:
+        number = value if isinstance(value, int) and not isinstance(value, bool) else int(value)
+    except (TypeError, ValueError):
+        raise Invalid(_("is not a whole number")) from None
+    if not 0 <= number <= (limit or 32767):
+        raise Invalid(_("must be between 0 and %(limit)d") % {"limit": limit or 32767})
+    return number
+
+
+def _coordinate(value, bound: int) -> str:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        number = None
+    if number is None or not -bound <= number <= bound:
+        raise Invalid(_("is not a number between -%(bound)d and %(bound)d") % {"bound": bound})
+    return str(value).strip()
+
+
+def unquote(text: str) -> str:
+    """Undo `quote_formula`: a quote in front of a formula character is ours."""
+    if text[:1] == "'" and text[1:2] in FORMULA_START:
+        return text[1:]
+    return text
+
+
+class Reader:
+    """Reads values for one importing organisation (whose members may own the cases)."""
+
+    def __init__(self, organisation, *, members: dict, organisations: dict):
+        self.organisation = organisation
+        self.members = members  # username → user
+        self.organisations = organisations  # name → Organisation
+
+    def parse(self, column: Column, raw, *, spreadsheet: bool = True):
+        """The model value of a raw cell or JSON value; `Invalid` when it breaks a rule."""
+        if raw is None or (isinstance(raw, str) and not raw.strip()) or raw == []:
+            return empty(column)
+        kind = column.kind
+        if kind in (Kind.MULTI, Kind.COUNTRIES):
+            if not isinstance(raw, (str, list)):
+                raise Invalid(_("must be text or a list"))
+            if kind == Kind.MULTI:
+                return _multi(raw, column.choices)
+            return list(dict.fromkeys(_country(code) for code in _multi(raw, None)))
+        if kind == Kind.BOOL:
+            return _bool(raw)
+        if kind == Kind.INT:
+            return _int(raw, column.limit)
+        number = isinstance(raw, (int, float)) and not isinstance(raw, bool)
+        coordinate = kind in (Kind.LATITUDE, Kind.LONGITUDE) and number
+        wrong = isinstance(raw, (dict, list, bool)) or (
+            kind != Kind.TEXT and not isinstance(raw, str)
+        )
+        if wrong and not coordinate:
+            raise Invalid(_("must be text"))
+        text = str(raw).strip()
+        if kind == Kind.TEXT:
+            text = unquote(text) if spreadsheet else text
+            if len(text) > (column.limit or MAX_TEXT):
+                raise Invalid(
+                    _("is longer than %(limit)d characters") % {"limit": column.limit or MAX_TEXT}
+                )
+            return text
+        if kind == Kind.CHOICE:
+            found = picklist(column.choices).get(_fold(text))
+            if found is None:
+                raise _unknown(text, column.choices)
+            return found
+        if kind == Kind.DATE:
+            return _date(text)
+        if kind == Kind.DATETIME:
+            return _datetime(text)
+        if kind == Kind.COUNTRY:
+            return _country(text)
+        if kind == Kind.PHONE:
+            phone = PHONE_SEPARATORS.sub("", text)
+            if not PHONE.match(phone):
+                raise Invalid(
+                    _("is not an E.164 phone number: digits, an optional + first, at most 15")
+                )
+            return phone
+        if kind == Kind.EMAIL:
+            try:
+                validate_email(text)
+            except ValidationError:
+                raise Invalid(_("is not a valid e-mail address")) from None
+            return text
+        if kind == Kind.LANGUAGE:
+            if not LANGUAGE.match(text.lower()):
+                raise Invalid(
+                    _("“%(value)s” is not an ISO 639 language code (two or three letters)")
+                    % {"value": text[:20]}
+                )
+            return text.lower()
+        if kind == Kind.LATITUDE:
+            return _coordinate(text, 90)
+        if kind == Kind.LONGITUDE:
+            return _coordinate(text, 180)
+        if kind == Kind.LOCATION:
+            return self._location(unquote(text) if spreadsheet else text, column.limit)
+        if kind == Kind.MEMBER:
+            user = self.members.get(text)
+            if user is None:
+                raise Invalid(
+                    _("“%(value)s” is not a user of %(organisation)s")
+                    % {"value": text[:60], "organisation": self.organisation}
+                )
+            return user
+        if kind == Kind.ORGANISATION:
+            found = self.organisations.get(text.casefold())
+            if found is None:
+                raise Invalid(
+                    _("“%(value)s” is not the name of an organisation in Haven")
+                    % {"value": text[:60]}
+                )
+            return found
+        raise AssertionError(kind)  # pragma: no cover
+
+    @staticmethod
+    def _location(text: str, limit) -> tuple[str, str]:
+        """ "CC", "CC: place", or a place alone; a two-letter start must be a country."""
+        match = LOCATION.match(text)
+        if match is None:
+            country, place = "", text
+        else:
+            country, place = _country(match.group(1)), (match.group(2) or "").strip()
+        if len(place) > limit:
+            raise Invalid(_("is longer than %(limit)d characters") % {"limit": limit})
+        return country, place
+
+
+# Writing values --------------------------------------------------------------------------------
+
+
+def quote_formula(text: str) -> str:
+    """A leading quote keeps a spreadsheet from running a name like "=HYPERLINK(...)"."""
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def _iso(value):
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+def _location_cell(value) -> str:
+    return quote_formula(format_location(*value))
+
+
+def _plain(value) -> str:
+    return str(value)
+
+
+CELL_WRITERS = {
+    Kind.TEXT: quote_formula,
+    Kind.MULTI: ";".join,
+    Kind.COUNTRIES: ";".join,
+    Kind.BOOL: lambda value: "TRUE" if value else "FALSE",
+    Kind.DATE: _iso,
+    Kind.DATETIME: _iso,
+    Kind.LOCATION: _location_cell,
+}
+
+
+def cell_writer(kind: Kind):
+    """The function that writes a (non-None) model value of this kind into a spreadsheet cell."""
+    return CELL_WRITERS.get(kind, _plain)
+
+
+def format_cell(column: Column, value) -> str:
+    """The spreadsheet text of a model value."""
+    return "" if value is None else cell_writer(column.kind)(value)
+
+
+def format_location(country, place: str) -> str:
+    country = str(country or "")
+    if country and place:
+        return f"{country}: {place}"
+    return country or place
+
+
+def _same(value):
+    return value
+
+
+def _iso_or_none(value):
+    return value.isoformat() if hasattr(value, "isoformat") else value or None
+
+
+JSON_WRITERS = {
+    Kind.TEXT: _same,
+    Kind.MULTI: _same,
+    Kind.COUNTRIES: _same,
+    Kind.BOOL: _same,
+    Kind.INT: _same,
+    Kind.DATE: _iso_or_none,
+    Kind.DATETIME: _iso_or_none,
+    Kind.LOCATION: lambda value: format_location(*value),
+}
+
+
+def json_writer(kind: Kind):
+    """The function that writes a (non-None) model value of this kind as a JSON value."""
+    return JSON_WRITERS.get(kind, _plain)
+
+
+def format_json(column: Column, value):
+    """The JSON value of a model value: dates as ISO text, lists as lists, text untouched."""
+    return None if value is None else json_writer(column.kind)(value)

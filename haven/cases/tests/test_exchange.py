@@ -1,0 +1,763 @@
+"""HTCDS exchange: the CSV and JSON exports, the import's rules and errors, and round trips."""
+
+import csv
+import io
+import json
+from datetime import date
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from haven.audit.models import Event
+from haven.cases import referrals, services
+from haven.cases.exchange_export import (
+    cases_for_export,
+    csv_header,
+    export_csv,
+    export_json,
+)
+from haven.cases.exchange_import import import_bytes, import_json, import_rows
+from haven.cases.models import Case, Change, Consent, Participant, Person
+from haven.cases.tests.helpers import ALL_CONSENT, make_case
+
+pytestmark = pytest.mark.django_db
+
+TEMPLATE_HEADER = [
+    "cas_CaseOwner",
+    "prs_Salutation",
+    "prs_FirstName",
+    "prs_SecondName",
+    "con_Consent",
+    "prs_Birthdate",
+    "prs_Gender",
+    "prs_Citizenship",
+    "prs_Title",
+    "prs_Email",
+    "prs_HomePhone",
+    "prs_MobilePhone",
+    "prs_MailingCity",
+    "prs_MailingCountry",
+    "prs_MailingState",
+    "prs_MailingStreet",
+    "prs_MailingPostalCode",
+    "vic_TraffickingStatus",
+    "vic_TraffickingStatusDecisionMakingOrg",
+    "vic_MethodOfRecruitment",
+    "vic_LocationOfRecruitment",
+    "vic_MethodsOfControl",
+    "vic_TypeOfExploitation",
+    "vic_ForcedLabourIndustry",
+    "vic_TypeOfSexExploitation",
+    "vic_LocationOfExploitation",
+    "cas_Status",
+    "cas_ReferringOrganisation",
+    "cas_IncomingReferralDate",
+    "cas_ReferringPrimaryCaseWorker",
+    "cas_ReasonForIncomingReferral",
+    "cas_IncomingReferralDetails",
+    "cas_ReferredOrganisation",
+    "cas_ReferredPrimaryCaseWorker",
+    "cas_ReasonForOutgoingReferral",
+    "cas_OutgoingReferralDate",
+    "cas_OutgoingReferralDetails",
+    "cas_ReasonForCaseClosure",
+]
+
+
+def rich_case(alice, carol) -> Case:
+    """Two victims and a perpetrator, Vietnamese names, multi-selects, events, a referral."""
+    case = services.open_case(
+        actor=alice,
+        country="VN",
+        risk="high",
+        summary="Tuyển qua Facebook, làm việc ở Campuchia.",
+        opened=date(2024, 3, 1),
+        referring_organisation="Công an tỉnh Nghệ An",
+        referring_case_worker="Đại uý Hùng",
+        incoming_referral_date=date(2024, 2, 28),
+        incoming_referral_reason="AdditionalServicesRequired",
+        incoming_referral_details="Đưa về từ cửa khẩu.",
+    )
+    lan = services.add_participant(
+        case,
+        actor=alice,
+        role="victim",
+        person={
+            "salutation": "Chị",
+            "first_name": "Lan",
+            "second_name": "Nguyễn Thị",
+            "birthdate": "2004-03-09",
+            "gender": "Feminine",
+            "citizenship": ["VN", "KH"],
+            "email": "lan@example.org",
+            "mobile_phone": "+84901234567",
+            "mailing_street": "12 Lê Lợi",
+            "mailing_city": "Vinh",
+            "mailing_state": "Nghệ An",
+            "mailing_country": "VN",
+            "identity_number": "038204001234",
+        },
+        details={
+            "trafficking_status": "ActualVictimOfTrafficking",
+            "status_decided_by": "Police",
+            "recruitment_methods": ["ThroughOnlineSocialNetworks", "ThroughFriendsOrSocialEvents"],
+            "recruitment_apps": ["Facebook", "Telegram"],
+            "recruitment_country": "VN",
+            "recruitment_place": "Nghệ An",
+            "control_methods": ["WithholdsDocuments", "DebtBondage"],
+            "exploitation_types": ["ForcedLabour", "SexualExploitation"],
+            "industries": ["E_WaterSupplySewerageWasteManagement", "F_Construction"],
+            "sex_exploitation_types": ["Prostitution"],
+            "exploitation_country": "KH",
+            "exploitation_place": "Sihanoukville",
+            "age_when_trafficked": 19,
+            "relationship_to_trafficker": "Acquainted",
+            "exploitation_began": date(2023, 6, 1),
+            "exploitation_ended": date(2024, 2, 20),
+        },
+    )
+    duc = services.add_participant(
+        case,
+        actor=alice,
+        role="victim",
+        person={"first_name": "Đức", "second_name": "Trần Văn", "gender": "Masculine"},
+        details={
+            "trafficking_status": "PossibleVictimOfTrafficking",
+            "control_methods": ["RestrictsMovement"],
+            "exploitation_types": ["ForcedLabour"],
+            "exploitation_country": "MM",
+        },
+    )
+    services.add_participant(
+        case,
+        actor=alice,
+        role="perpetrator",
+        person={"first_name": "Hải"},
+        details={
+            "roles_in_process": ["RecruiterOrIntermediary"],
+            "perpetrator_organisation": "Công ty Xuất khẩu Lao động",
+        },
+    )
+    referrals.record_consent(case, lan.person, actor=alice, answers=ALL_CONSENT)
+    referrals.record_consent(case, duc.person, actor=alice, answers=ALL_CONSENT)
+    services.add_event(
+        case,
+        actor=alice,
+        values={
+            "type": "Recruitment",
+            "date": date(2023, 5, 20),
+            "country": "VN",
+            "participant": lan,
+        },
+    )
+    services.add_event(
+        case, actor=alice, values={"type": "Exploitation", "country": "KH", "city": "Sihanoukville"}
+    )
+    services.add_service(
+        case,
+        actor=alice,
+        values={
+            "type": "Health",
+            "provider": carol.organisation,
+            "objectives": "Khám sức khoẻ",
+            "planned_end": date(2024, 4, 1),
+            "participant": lan,
+        },
+    )
+    referral = referrals.refer(
+        case,
+        actor=alice,
+        to_organisation=carol.organisation,
+        reason="MigrationOrChangeOfLocation",
+        sections=["summary", "exploitation"],
+        details="Cần chỗ ở an toàn.",
+    )
+    referrals.accept(referral, actor=carol)
+    # "Research" does not govern referrals: refusing it makes con_Consent FALSE, nothing more.
+    referrals.record_consent(case, duc.person, actor=alice, answers={"research": False})
+    return case
+
+
+def closed_case(alice) -> Case:
+    case = make_case(alice, opened=date(2023, 1, 5))
+    services.close_case(case, actor=alice, reason='=HYPERLINK("http://x") đã hồi hương')
+    return case
+
+
+def empty_case(alice) -> Case:
+    return services.open_case(
+        actor=alice,
+        country="TH",
+        opened=date(2024, 5, 1),
+        case_worker=None,
+        external_referred_organisation="IOM Thailand",
+        external_referral_reason="Other",
+        external_referral_date=date(2024, 5, 2),
+    )
+
+
+def text_of(pieces) -> str:
+    return "".join(pieces)
+
+
+def rows_of(text: str) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(text)))
+
+
+def records(text: str) -> list[dict]:
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def csv_file(*rows: dict, extended: bool = False, header=None) -> str:
+    header = header or csv_header(extended)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([row.get(name, "") for name in header])
+    return buffer.getvalue()
+
+
+def load(text: str, user, **options):
+    return import_rows(rows_of(text), organisation=user.organisation, actor=user, **options)
+
+
+def export_of(organisation, **options) -> str:
+    return text_of(export_csv(cases_for_export(organisation), **options))
+
+
+class TestCsvExport:
+    def test_the_header_is_the_templates_38_core_columns(self, alice):
+        header = rows_of(export_of(alice.organisation))[0]
+        assert header == TEMPLATE_HEADER and len(header) == 38
+
+    def test_extended_adds_havens_columns_after_the_38(self, alice):
+        header = rows_of(export_of(alice.organisation, extended=True))[0]
+        assert header[:38] == TEMPLATE_HEADER
+        assert header[38:43] == [
+            "cas_Reference",
+            "cas_OpenedDate",
+            "cas_ClosedDate",
+            "cas_Country",
+            "cas_Risk",
+        ]
+        assert {"vic_AgeWhenTrafficked", "vic_RegistrationDate", "prs_MiddleName"} <= set(header)
+
+    def test_one_row_per_victim_in_htcds_notation(self, alice, carol):
+        case = rich_case(alice, carol)
+        lan, duc = records(export_of(alice.organisation, extended=True))
+        assert lan["cas_CaseOwner"] == "alice" and lan["cas_Reference"] == case.reference
+        assert (lan["prs_FirstName"], lan["prs_SecondName"]) == ("Lan", "Nguyễn Thị")
+        assert lan["prs_Birthdate"] == "2004-03-09" and lan["prs_Citizenship"] == "VN;KH"
+        assert lan["vic_MethodsOfControl"] == "WithholdsDocuments;DebtBondage"
+        assert lan["vic_ForcedLabourIndustry"] == (
+            "E_WaterSupplySewerageWasteManagement;F_Construction"
+        )
+        assert lan["vic_LocationOfRecruitment"] == "VN: Nghệ An"
+        assert lan["vic_LocationOfExploitation"] == "KH: Sihanoukville"
+        assert lan["vic_TraffickingStatusDecisionMakingOrg"] == "Police"
+        assert lan["con_Consent"] == "TRUE" and duc["con_Consent"] == "FALSE"
+        assert lan["prs_IdentityNumber"] == "038204001234"
+        assert duc["vic_LocationOfExploitation"] == "MM" and duc["prs_Birthdate"] == ""
+        for row in (lan, duc):
+            assert row["cas_Status"] == "Active" and row["cas_OpenedDate"] == "2024-03-01"
+            assert row["cas_ReferringOrganisation"] == "Công an tỉnh Nghệ An"
+            assert row["cas_IncomingReferralDate"] == "2024-02-28"
+            assert row["cas_ReasonForIncomingReferral"] == "AdditionalServicesRequired"
+
+    def test_referral_columns_come_from_the_latest_referral(self, alice, carol):
+        rich_case(alice, carol)
+        row = records(export_of(alice.organisation))[0]
+        assert row["cas_ReferredOrganisation"] == "Shelter HN"
+        assert row["cas_ReferredPrimaryCaseWorker"] == "carol"
+        assert row["cas_ReasonForOutgoingReferral"] == "MigrationOrChangeOfLocation"
+        assert row["cas_OutgoingReferralDetails"] == "Cần chỗ ở an toàn."
+        assert date.fromisoformat(row["cas_OutgoingReferralDate"])
+
+    def test_a_case_without_victims_gives_one_row_of_case_columns(self, alice):
+        empty_case(alice)
+        (row,) = records(export_of(alice.organisation))
+        assert row["cas_CaseOwner"] == "" and row["prs_FirstName"] == ""
+        assert row["con_Consent"] == ""
+        assert row["cas_ReferredOrganisation"] == "IOM Thailand"
+        assert row["cas_ReasonForOutgoingReferral"] == "Other"
+        assert row["cas_OutgoingReferralDate"] == "2024-05-02"
+
+    def test_consent_is_empty_when_not_all_seven_were_asked(self, alice):
+        make_case(alice, consent={"interview": True, "purpose": True})
+        assert records(export_of(alice.organisation))[0]["con_Consent"] == ""
+
+    def test_a_cell_a_spreadsheet_would_run_is_quoted(self, alice):
+        closed_case(alice)
+        row = records(export_of(alice.organisation))[0]
+        assert row["cas_ReasonForCaseClosure"].startswith("'=HYPERLINK")
+        assert row["cas_Status"] == "Closed" and row["prs_MobilePhone"] == "+84901234567"
+
+    def test_only_the_organisations_own_cases(self, alice, carol, mallory):
+        rich_case(alice, carol)  # referred to carol's shelter: still not the shelter's case
+        make_case(mallory)
+        assert len(records(export_of(alice.organisation))) == 2
+        assert len(records(export_of(carol.organisation))) == 0
+        assert [row["cas_CaseOwner"] for row in records(export_of(mallory.organisation))] == [
+            "mallory"
+        ]
+        assert len(records(export_of(None))) == 3
+
+    def test_queries_do_not_grow_with_the_number_of_cases(self, alice, carol):
+        rich_case(alice, carol)
+        with CaptureQueriesContext(connection) as one:
+            export_of(alice.organisation, extended=True)
+        for _ in range(4):
+            make_case(alice, consent=ALL_CONSENT)
+        with CaptureQueriesContext(connection) as five:
+            text = export_of(alice.organisation, extended=True)
+        assert len(rows_of(text)) == 1 + 2 + 4
+        assert len(five.captured_queries) == len(one.captured_queries) <= 5
+
+    def test_small_chunks_give_the_same_file(self, alice, carol):
+        rich_case(alice, carol)
+        closed_case(alice)
+        empty_case(alice)
+        cases = cases_for_export(alice.organisation)
+        assert text_of(export_csv(cases, chunk_size=1)) == text_of(export_csv(cases))
+        assert (
+            json.loads(text_of(export_json(cases, chunk_size=1)))["cases"]
+            == json.loads(text_of(export_json(cases)))["cases"]
+        )
+
+
+class TestJsonExport:
+    def test_a_case_in_full(self, alice, carol):
+        case = rich_case(alice, carol)
+        document = json.loads(text_of(export_json(cases_for_export(alice.organisation))))
+        assert document["format"] == "haven-htcds" and document["standard"] == "HTCDS 2.0"
+        (item,) = document["cases"]
+        assert item["cas_Reference"] == case.reference and item["cas_Risk"] == "high"
+        assert item["cas_Summary"].startswith("Tuyển qua Facebook")
+        roles = [participant["role"] for participant in item["participants"]]
+        assert roles == ["perpetrator", "victim", "victim"]
+        perpetrator, lan, _duc = item["participants"]
+        assert perpetrator["per_RoleInProcess"] == ["RecruiterOrIntermediary"]
+        assert perpetrator["person"]["prs_FirstName"] == "Hải"
+        assert lan["person"]["prs_Citizenship"] == ["VN", "KH"]
+        assert lan["vic_TypeOfExploitation"] == ["ForcedLabour", "SexualExploitation"]
+        assert lan["vic_ExploitationStartDate"] == "2023-06-01"
+        assert len(lan["consents"]) == 7 and all(c["con_Given"] for c in lan["consents"])
+        events = {event["hte_Type"]: event for event in item["events"]}
+        assert events["Recruitment"]["participant"] == 2
+        assert events["Recruitment"]["hte_Date"] == "2023-05-20"
+        assert events["Exploitation"]["participant"] is None
+        assert item["services"][0]["spl_Provider"] == "Shelter HN"
+        assert item["services"][0]["participant"] == 2
+        assert item["referrals"][0]["state"] == "accepted"
+        assert item["cas_ReferredOrganisation"] == "Shelter HN"
+        assert "notes" not in item and "history" not in item
+
+    def test_no_cases_is_still_a_document(self, mallory):
+        document = json.loads(text_of(export_json(cases_for_export(mallory.organisation))))
+        assert document["cases"] == []
+
+
+GOOD = {
+    "cas_CaseOwner": "alice",
+    "prs_FirstName": "Hoa",
+    "prs_SecondName": "Lê Thị",
+    "con_Consent": "TRUE",
+    "prs_Gender": "Feminine",
+    "vic_TypeOfExploitation": "ForcedLabour",
+    "cas_Status": "Active",
+}
+
+
+class TestImportRules:
+    def test_labels_system_names_case_and_stray_spaces(self, alice):
+        row = {
+            **GOOD,
+            "prs_Gender": "  transgender feminine ",
+            "prs_Citizenship": " vn ; kh ",
+            "vic_TypeOfExploitation": "Forced labour; SEXUALEXPLOITATION",
+            "vic_ForcedLabourIndustry": (
+                "Water supply; sewerage, waste management and remediation;Construction"
+            ),
+            "vic_TraffickingStatusDecisionMakingOrg": "Court or prosecution",
+            "cas_Status": "follow up",
+            "prs_Birthdate": "09/03/2004",
+            "prs_MobilePhone": "+84 90-123 4567",
+            "con_Consent": "yes",
+            "vic_LocationOfExploitation": "kh:Phnom Penh",
+            "cas_ReasonForOutgoingReferral": "Migration or Change of Location",
+        }
+        result = load(csv_file(row), alice)
+        assert result.problems == [] and result.written and result.cases == 1
+        participant = Participant.objects.select_related("person", "case").get(
+            case__organisation=alice.organisation
+        )
+        person = participant.person
+        assert person.gender == "TransgenderFeminine" and person.citizenship == ["VN", "KH"]
+        assert person.birthdate == "2004-03-09" and person.mobile_phone == "+84901234567"
+        assert participant.exploitation_types == ["ForcedLabour", "SexualExploitation"]
+        assert participant.industries == ["E_WaterSupplySewerageWasteManagement", "F_Construction"]
+        assert participant.status_decided_by == "CourtOrProsecution"
+        assert (participant.exploitation_country, participant.exploitation_place) == (
+            "KH",
+            "Phnom Penh",
+        )
+        case = participant.case
+        assert case.status == "FollowUp" and case.source == "import"
+        assert case.case_worker == alice and case.country == "VN"
+        assert case.external_referral_reason == "MigrationOrChangeOfLocation"
+        assert case.exploitation_types == ["ForcedLabour", "SexualExploitation"]
+        assert participant.registered == case.opened
+
+    def test_each_kind_of_error_names_row_and_field(self, alice, mallory):
+        rows = [
+            {**GOOD, "prs_Gender": "Female"},
+            {**GOOD, "prs_Citizenship": "VN;XX", "prs_MailingCountry": "Vietnam"},
+            {**GOOD, "prs_Birthdate": "2004-13-40", "cas_IncomingReferralDate": "March 3"},
+            {**GOOD, "prs_MobilePhone": "0901 234 567 ext 2", "prs_Email": "lan@"},
+            {**GOOD, "con_Consent": "maybe", "cas_CaseOwner": "mallory"},
+            {**GOOD, "vic_MethodsOfControl": "DebtBondage;Hypnosis"},
+            {**GOOD, "vic_LocationOfRecruitment": "XX: Atlantis"},
+            {**GOOD, "cas_ReferringOrganisation": "x" * 201},
+        ]
+        result = load(csv_file(*rows), alice)
+        assert not result.written and result.blocked and result.invalid_rows == 8
+        assert [str(problem) for problem in result.problems] == [
+            "row 2, field prs_Gender: “Female” is not an allowed value; use one of Feminine, "
+            "Masculine, TransgenderFeminine, TransgenderMasculine, NonConforming, "
+            "NonSpecifiedUnknown",
+            "row 3, field prs_Citizenship: “XX” is not an ISO 3166 country code (two letters, "
+            "like VN)",
+            "row 3, field prs_MailingCountry: “Vietnam” is not an ISO 3166 country code (two "
+            "letters, like VN)",
+            "row 4, field prs_Birthdate: is not a date: write YYYY-MM-DD or DD/MM/YYYY",
+            "row 4, field cas_IncomingReferralDate: is not a date: write YYYY-MM-DD or DD/MM/YYYY",
+            "row 5, field prs_Email: is not a valid e-mail address",
+            "row 5, field prs_MobilePhone: is not an E.164 phone number: digits, an optional + "
+            "first, at most 15",
+            "row 6, field cas_CaseOwner: “mallory” is not a user of Hotline VN",
+            "row 6, field con_Consent: is not a yes/no value: write TRUE or FALSE",
+            "row 7, field vic_MethodsOfControl: “Hypnosis” is not an allowed value; use one of "
+            "PhysicalThreats, ThreatsLawEnforcement, ThreatensChildrenFamily, DebtBondage, "
+            "FalsePromises … (18 values; labels are accepted too)",
+            "row 8, field vic_LocationOfRecruitment: “XX” is not an ISO 3166 country code (two "
+            "letters, like VN)",
+            "row 9, field cas_ReferringOrganisation: is longer than 200 characters",
+        ]
+        assert not Case.objects.filter(organisation=alice.organisation).exists()
+
+    def test_extension_columns_are_checked_too(self, alice):
+        row = {
+            **GOOD,
+            "cas_OpenedDate": "2024-05-01",
+            "cas_ClosedDate": "2024-04-01",
+            "vic_AgeWhenTrafficked": "two hundred",
+            "prs_NumberOfChildren": "99",
+            "prs_PrimaryLanguage": "Vietnamese",
+            "cas_Risk": "extreme",
+            "prs_MailingLatitude": "91",
+        }
+        result = load(csv_file(row, extended=True), alice)
+        assert [(p.row, p.field) for p in result.problems] == [
+            (2, "cas_Risk"),
+            (2, "prs_NumberOfChildren"),
+            (2, "prs_PrimaryLanguage"),
+            (2, "prs_MailingLatitude"),
+            (2, "vic_AgeWhenTrafficked"),
+            (2, "cas_ClosedDate"),
+        ]
+        assert str(result.problems[-1]) == ("row 2, field cas_ClosedDate: is before cas_OpenedDate")
+
+    def test_unknown_and_missing_columns_are_errors_of_the_file(self, alice):
+        header = [name for name in TEMPLATE_HEADER if name != "cas_Status"] + ["prs_FristName"]
+        result = load(csv_file(GOOD, header=header), alice)
+        assert result.blocked and not result.written
+        assert [str(problem) for problem in result.problems] == [
+            "row 1, field prs_FristName: unknown column; did you mean prs_FirstName?",
+            "row 1, field cas_Status: the column is missing: the 38 CORE columns are required",
+        ]
+
+    def test_a_column_twice_and_a_row_too_long(self, alice):
+        result = load(csv_file(GOOD, header=[*TEMPLATE_HEADER, "prs_FirstName"]), alice)
+        assert [str(p) for p in result.problems] == [
+            "row 1, field prs_FirstName: the column appears twice"
+        ]
+        text = csv_file(GOOD) + "alice" + "," * 37 + ",x,y\r\n"
+        result = load(text, alice)
+        assert [str(p) for p in result.problems] == [
+            "row 3: the row has 40 cells but the header names 38 columns"
+        ]
+
+    def test_the_templates_own_spellings_and_label_row_are_understood(self, alice):
+        # Saved from the Excel template: column A numbers the rows under no name, row 1 has
+        # the misspelt name and a blank for the outgoing reason, row 2 repeats the labels.
+        header = ["", *TEMPLATE_HEADER]
+        header[header.index("vic_TraffickingStatusDecisionMakingOrg")] = (
+            "vic_TraffickinStatusDecisionMakingOrg"
+        )
+        header[header.index("cas_ReasonForOutgoingReferral")] = ""
+        labels = ["", "Case Owner", "Salutation", "First Name", "Second Name", "Consent"]
+        row = {**GOOD, "vic_TraffickingStatusDecisionMakingOrg": "NGO"}
+        row["cas_ReasonForOutgoingReferral"] = "Other"
+        values = ["1", *[row.get(name, "") for name in TEMPLATE_HEADER]]
+        buffer = io.StringIO()
+        csv.writer(buffer).writerows([header, labels, values, ["2"] + [""] * 38])
+        result = load(buffer.getvalue(), alice)
+        assert result.problems == [] and result.cases == 1 and result.rows == 1
+        case = Case.objects.get(organisation=alice.organisation)
+        assert case.external_referral_reason == "Other"
+        assert case.participants.get().status_decided_by == "NGO"
+
+    def test_all_or_nothing_by_default(self, alice):
+        result = load(csv_file(GOOD, {**GOOD, "prs_Gender": "?"}, GOOD), alice)
+        assert result.blocked and not result.written
+        assert (result.cases, result.invalid_rows) == (2, 1)
+        assert not Case.objects.filter(organisation=alice.organisation).exists()
+        assert not Event.objects.filter(action="cases.imported").exists()
+
+    def test_skip_invalid_imports_the_valid_cases_and_lists_the_rest(self, alice):
+        rows = [
+            {**GOOD, "cas_Reference": "A"},
+            {**GOOD, "cas_Reference": "B", "prs_FirstName": "Mai"},
+            {**GOOD, "cas_Reference": "B", "prs_Gender": "?"},  # spoils case B entirely
+            {**GOOD, "cas_Reference": "C"},
+        ]
+        result = load(csv_file(*rows, extended=True), alice, skip_invalid=True)
+        assert result.written and not result.blocked
+        assert (result.cases, result.people, result.invalid_rows) == (2, 2, 2)
+        assert [p.row for p in result.problems] == [4]
+        assert sorted(result.references) == ["A", "C"]
+        assert Case.objects.filter(organisation=alice.organisation).count() == 2
+
+    def test_skip_invalid_with_nothing_valid_imports_nothing(self, alice):
+        result = load(csv_file({**GOOD, "prs_Gender": "?"}), alice, skip_invalid=True)
+        assert result.blocked and not result.written
+
+    def test_dry_run_counts_and_writes_nothing(self, alice):
+        result = load(csv_file(GOOD, GOOD), alice, dry_run=True)
+        assert (result.cases, result.people, result.consents) == (2, 2, 14)
+        assert not result.written and not result.blocked
+        assert not Case.objects.filter(organisation=alice.organisation).exists()
+        assert not Event.objects.filter(action="cases.imported").exists()
+
+    def test_a_failure_in_the_middle_leaves_nothing(self, alice, monkeypatch):
+        def fail(*args, **kwargs):
+            raise RuntimeError("disk full")
+
+        # Cases, people and participants are written before the history: it fails last.
+        monkeypatch.setattr(Change.objects, "bulk_create", fail)
+        with pytest.raises(RuntimeError):
+            load(csv_file(GOOD, GOOD, GOOD), alice)
+        assert not Case.objects.filter(organisation=alice.organisation).exists()
+        assert not Person.objects.filter(organisation=alice.organisation).exists()
+        assert not Event.objects.filter(action="cases.imported").exists()
+
+    def test_rows_of_one_case_must_agree_on_the_case(self, alice):
+        rows = [
+            {**GOOD, "cas_Reference": "K-1"},
+            {**GOOD, "cas_Reference": "K-1", "prs_FirstName": "Mai"},
+            {**GOOD, "cas_Reference": "K-1", "cas_Status": "Closed"},
+        ]
+        result = load(csv_file(*rows[:2], extended=True), alice)
+        assert (result.cases, result.people) == (1, 2)
+        result = load(csv_file(*rows, extended=True), alice)
+        assert [str(p) for p in result.problems] == [
+            "row 4, field cas_Status: differs from row 2, the first row of this case"
+        ]
+
+    def test_history_consent_and_one_audit_event_without_personal_data(self, alice):
+        result = load(
+            csv_file(GOOD, {**GOOD, "con_Consent": "FALSE", "prs_FirstName": "Mai"}), alice
+        )
+        assert result.written
+        given = Consent.objects.filter(given=True, case__organisation=alice.organisation)
+        hoa = given.first().person
+        assert hoa.first_name == "Hoa"
+        assert given.count() == 7 and {c.information_version for c in given} == {"import"}
+        refused = Consent.objects.filter(given=False, case__organisation=alice.organisation)
+        assert refused.count() == 7
+        case = hoa.participations.get().case
+        fields = set(Change.objects.filter(case=case).values_list("field", flat=True))
+        assert {"first_name", "status", "case_worker", "exploitation_types"} <= fields
+        (event,) = Event.objects.filter(action="cases.imported")
+        assert event.actor_username == "alice"
+        assert event.summary["cases"] == 2 and event.summary["consents"] == 14
+        assert "Hoa" not in json.dumps(event.summary, ensure_ascii=False)
+
+    def test_files_that_are_not_csv_or_json(self, alice):
+        options = {"organisation": alice.organisation, "actor": alice}
+        result = import_bytes("prs_FirstName\nĐức".encode("utf-16"), **options)
+        assert [str(p) for p in result.problems] == [
+            "field file: is not UTF-8 text: save it as “CSV UTF-8”"
+        ]
+        result = import_bytes(b'{"cases": [', filename="x.json", **options)
+        assert result.blocked and "is not valid JSON" in str(result.problems[0])
+        result = import_bytes(b"", filename="x.csv", **options)
+        assert [str(p) for p in result.problems] == [
+            "row 1: the file is empty: row 1 must name the columns"
+        ]
+
+    def test_semicolon_separated_files_with_a_byte_order_mark(self, alice):
+        text = csv_file(GOOD).replace(",", ";")
+        result = import_bytes(
+            ("\ufeff" + text).encode(), organisation=alice.organisation, actor=alice
+        )
+        assert result.problems == [] and result.cases == 1
+
+
+class TestJsonImport:
+    def test_errors_name_the_case_and_the_path(self, alice):
+        document = {
+            "format": "haven-htcds",
+            "cases": [
+                {"cas_Status": "Active", "participants": [{"role": "victim", "person": {}}]},
+                {
+                    "cas_Status": "Open",
+                    "colour": "red",
+                    "participants": [
+                        {"role": "witness", "person": {"prs_Email": "no"}},
+                        {"role": "victim", "consents": [{"con_Item": "interview"}]},
+                    ],
+                    "events": [{"hte_Date": "2024-01-01", "participant": 3}],
+                },
+            ],
+        }
+        options = {"organisation": alice.organisation, "actor": alice}
+        result = import_json(document, **options)
+        assert result.blocked and result.cases == 1
+        assert [str(p) for p in result.problems] == [
+            "row 2, field colour: unknown field",
+            "row 2, field cas_Status: “Open” is not an allowed value; use one of Active, "
+            "FollowUp, Closed, ClosedReferred",
+            "row 2, field participants.1.role: “witness” is not an allowed value; use one of "
+            "victim, perpetrator, other",
+            "row 2, field participants.1.person.prs_Email: is not a valid e-mail address",
+            "row 2, field participants.2.consents.1.con_Given: is required",
+            "row 2, field events.1.hte_Type: is required",
+            "row 2, field events.1.participant: must be the number of a participant of the "
+            "case, from 1",
+        ]
+        result = import_json({"format": "other", "cases": {}}, **options)
+        assert [str(p) for p in result.problems] == [
+            "field format: must be haven-htcds",
+            "field cases: must be a list of cases",
+        ]
+
+
+def _owner(rows, old, new):
+    for row in rows:
+        if row.get("cas_CaseOwner") == old:
+            row["cas_CaseOwner"] = new
+    return rows
+
+
+class TestRoundTrip:
+    def test_extended_csv_into_another_organisation(self, alice, carol):
+        rich_case(alice, carol)
+        closed_case(alice)
+        empty_case(alice)
+        first = records(export_of(alice.organisation, extended=True))
+        assert len(first) == 4
+        # Usernames do not travel: the receiving organisation names its own case worker.
+        moved = csv_file(*_owner([dict(row) for row in first], "alice", "carol"), extended=True)
+        result = load(moved, carol)
+        assert result.problems == [] and (result.cases, result.people) == (3, 3)
+        second = records(export_of(carol.organisation, extended=True))
+        for row in second:
+            row["cas_Reference"] = {new: old for old, new in result.references.items()}[
+                row["cas_Reference"]
+            ]
+        assert second == _owner(first, "alice", "carol")
+
+    def test_core_csv_keeps_every_row(self, alice, carol):
+        rich_case(alice, carol)
+        closed_case(alice)
+        first = export_of(alice.organisation)
+        result = load(first, alice)  # back into the same organisation, as a restore would
+        assert result.problems == [] and result.cases == 3  # no reference: a case per row
+        rows = rows_of(export_of(alice.organisation))
+        assert sorted(rows[1:]) == sorted(rows_of(first)[1:] * 2)
+
+    def test_json_into_another_organisation(self, alice, carol):
+        rich_case(alice, carol)
+        closed_case(alice)
+        empty_case(alice)
+        first = json.loads(text_of(export_json(cases_for_export(alice.organisation))))
+        for item in first["cases"]:
+            if item["cas_CaseOwner"] == "alice":
+                item["cas_CaseOwner"] = "carol"
+        result = import_json(first, organisation=carol.organisation, actor=carol)
+        assert result.problems == [] and result.cases == 3 and result.events == 2
+        second = json.loads(text_of(export_json(cases_for_export(carol.organisation))))
+
+        def comparable(document):
+            # References are new; referrals made in Haven are a record, not re-created.
+            return [
+                {
+                    key: value
+                    for key, value in item.items()
+                    if key not in ("cas_Reference", "referrals")
+                }
+                for item in document["cases"]
+            ]
+
+        assert comparable(second) == comparable(first)
+        assert second["cases"][0]["referrals"] == []
+        assert result.consents == 7 + 7 + 1
+
+
+class TestCommands:
+    def test_export_to_standard_output_and_to_a_file(self, alice, carol, tmp_path, capsys):
+        rich_case(alice, carol)
+        call_command("export_htcds", "--org", "Hotline VN")
+        out = capsys.readouterr().out
+        assert rows_of(out)[0] == TEMPLATE_HEADER and len(rows_of(out)) == 3
+        target = tmp_path / "cases.json"
+        call_command("export_htcds", "--format", "json", "--output", str(target))
+        assert len(json.loads(target.read_text())["cases"]) == 1
+        assert target.stat().st_mode & 0o077 == 0
+        events = Event.objects.filter(action="cases.exported").order_by("seq")
+        assert [(e.summary["format"], e.summary["scope"], e.summary["cases"]) for e in events] == [
+            ("csv", "organisation", 1),
+            ("json", "all", 1),
+        ]
+
+    def test_export_needs_a_known_organisation(self, db):
+        with pytest.raises(CommandError, match="No organisation"):
+            call_command("export_htcds", "--org", "Nowhere")
+
+    def test_import_prints_each_problem_and_fails(self, alice, tmp_path, capsys):
+        path = tmp_path / "cases.csv"
+        path.write_text(csv_file(GOOD, {**GOOD, "prs_Gender": "?"}))
+        with pytest.raises(CommandError, match="Nothing was imported") as error:
+            call_command("import_htcds", str(path), "--org", "Hotline VN", "--actor", "alice")
+        assert error.value.returncode == 1
+        assert "row 3, field prs_Gender: “?” is not an allowed value" in capsys.readouterr().err
+        with pytest.raises(CommandError, match="Nothing would be imported"):
+            call_command("import_htcds", str(path), "--actor", "alice", "--dry-run")
+        call_command("import_htcds", str(path), "--actor", "alice", "--skip-invalid")
+        assert "Imported 1 cases with 1 people into Hotline VN" in capsys.readouterr().out
+        assert Case.objects.filter(organisation=alice.organisation).count() == 1
+
+    def test_import_json_by_content_and_dry_run(self, alice, carol, tmp_path, capsys):
+        rich_case(alice, carol)
+        path = tmp_path / "backup"
+        path.write_text(text_of(export_json(cases_for_export(alice.organisation))))
+        call_command("import_htcds", str(path), "--org", "Hotline VN", "--dry-run")
+        assert "Dry run: 1 cases with 3 people are valid" in capsys.readouterr().out
+        assert Case.objects.filter(organisation=alice.organisation).count() == 1
+        call_command("import_htcds", str(path), "--org", "Hotline VN")
+        assert Case.objects.filter(organisation=alice.organisation).count() == 2
+
+    def test_import_needs_an_organisation_and_a_member_actor(self, alice, tmp_path):
+        path = tmp_path / "cases.csv"
+        path.write_text(csv_file(GOOD))
+        with pytest.raises(CommandError, match="--org"):
+            call_command("import_htcds", str(path))
+        with pytest.raises(CommandError, match="not a member"):
+            call_command("import_htcds", str(path), "--org", "Shelter HN", "--actor", "alice")
+        with pytest.raises(CommandError, match="Cannot read"):
+            call_command("import_htcds", str(tmp_path / "missing.csv"), "--actor", "alice")

@@ -68,6 +68,7 @@ bench: install
 	HAVEN_TEST_DATABASE_URL='$(HAVEN_TEST_DATABASE_URL)' $(BIN)/python bench/reports.py
 	HAVEN_DEBUG=true $(BIN)/python bench/jobcheck.py
 	HAVEN_TEST_DATABASE_URL='$(HAVEN_TEST_DATABASE_URL)' $(BIN)/python bench/stats.py
+	HAVEN_TEST_DATABASE_URL='$(HAVEN_TEST_DATABASE_URL)' $(BIN)/python bench/cases.py
 
 clean:
 	rm -rf $(VENV) var

@@ -45,7 +45,7 @@ from haven.cases.models import (
 from haven.cases.sharing import current_answers
 
 CHUNK_SIZE = 2000
-ROWS_PER_YIELD = 500
+CONSENT_ITEMS = tuple(ConsentItem.values)
 JSON_FORMAT = "haven-htcds"
 JSON_VERSION = 1
 OUTGOING_FIELDS = (
@@ -176,7 +176,7 @@ def outgoing(case, referrals) -> dict:
 
 def consent_flag(answers: dict, person_id) -> bool | None:
     """`con_Consent`: all seven items given now; False when one is refused; else unknown."""
-    given = [answers.get((person_id, item)) for item in ConsentItem.values]
+    given = [answers.get((person_id, item)) for item in CONSENT_ITEMS]
     if False in given:
         return False
     if all(answer is True for answer in given):

@@ -230,7 +230,7 @@ def parse_csv(rows, organisation, reader: Reader | None = None) -> Parsed:
             record, first_values, first_row = groups[key]
             record.rows.append(number)
             for name, value in read["case"].items():
-                if first_values.get(name) != value:
+                if name in first_values and first_values[name] != value:
                     problems.append(
                         Problem(
                             number,

@@ -178,6 +178,7 @@ def rich_case(alice, carol) -> Case:
     referrals.accept(referral, actor=carol)
     # "Research" does not govern referrals: refusing it makes con_Consent FALSE, nothing more.
     referrals.record_consent(case, duc.person, actor=alice, answers={"research": False})
+    referrals.withdraw_consent(case, duc.person, actor=alice, item="retention")
     return case
 
 
@@ -346,6 +347,8 @@ class TestJsonExport:
         assert lan["vic_TypeOfExploitation"] == ["ForcedLabour", "SexualExploitation"]
         assert lan["vic_ExploitationStartDate"] == "2023-06-01"
         assert len(lan["consents"]) == 7 and all(c["con_Given"] for c in lan["consents"])
+        withdrawn = [c for c in _duc["consents"] if c["con_WithdrawnAt"]]
+        assert [c["con_Item"] for c in withdrawn] == ["retention"]
         events = {event["hte_Type"]: event for event in item["events"]}
         assert events["Recruitment"]["participant"] == 2
         assert events["Recruitment"]["hte_Date"] == "2023-05-20"
@@ -640,6 +643,8 @@ class TestJsonImport:
             "row 2, field events.1.participant: must be the number of a participant of the "
             "case, from 1",
         ]
+        result = import_json({"cases": ["not a case"]}, **options)
+        assert [str(p) for p in result.problems] == ["row 1: must be an object"]
         result = import_json({"format": "other", "cases": {}}, **options)
         assert [str(p) for p in result.problems] == [
             "field format: must be haven-htcds",

@@ -144,6 +144,14 @@ class TestImport:
             }
         ]
 
+    def test_a_file_too_large_for_the_api_is_413(self, client, alice, settings):
+        settings.HAVEN_ATTACHMENT_MAX_MB = 1
+        text = csv_file(*[GOOD] * 14_000)
+        assert len(text) > 1024 * 1024
+        response = upload(client, alice, text)
+        assert response.status_code == 413
+        assert "haven import_htcds" in response.json()["detail"]
+
     def test_a_request_without_a_file(self, client, alice):
         response = client.post(IMPORT, {"other": "x"}, headers=token(alice))
         assert response.status_code == 422 and "“file”" in response.json()["detail"]

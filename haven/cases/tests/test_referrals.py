@@ -169,3 +169,12 @@ class TestTransitions:
 
         with pytest.raises(Http404):
             access_case(alice, case.pk)
+
+
+def test_a_new_case_never_takes_a_reference_in_use(alice, monkeypatch):
+    from haven.cases import services
+
+    first = services.open_case(actor=alice, country="VN")
+    drawn = iter([first.reference, first.reference, "C-FRESH23"])
+    monkeypatch.setattr(services, "new_case_reference", lambda: next(drawn))
+    assert services.open_case(actor=alice, country="VN").reference == "C-FRESH23"

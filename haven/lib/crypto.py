@@ -19,6 +19,8 @@ NONCE_SIZE = 12
 TAG_SIZE = 16
 KEY_ID = re.compile(r"[A-Za-z0-9_-]{1,16}")
 TOKEN = re.compile(rf"{TEXT_PREFIX}:({KEY_ID.pattern}):([A-Za-z0-9_-]+)")
+BASE64_URL = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+UNUSED_BITS = {2: 0b1111, 3: 0b11}
 
 # Keyed by the key bytes too: tests and rotations can give an old id a different key.
 _ciphers: dict[tuple[str, bytes], AESGCM] = {}
@@ -35,11 +37,22 @@ def _cipher(key_id: str, key: bytes) -> AESGCM:
     return cipher
 
 
+# The configured keys as {id: cipher}, rebuilt whenever the setting is a different object.
+_keyring: tuple[object, dict[str, AESGCM]] = (None, {})
+
+
 def _cipher_for(key_id: str) -> AESGCM:
-    for candidate, key in settings.HAVEN_ENCRYPTION_KEYS:
-        if candidate == key_id:
-            return _cipher(key_id, key)
-    raise DecryptionError(f"No encryption key with id {key_id!r} is configured.")
+    global _keyring
+    keys = settings.HAVEN_ENCRYPTION_KEYS
+    if _keyring[0] is not keys:
+        ring: dict[str, AESGCM] = {}
+        for candidate, key in keys:
+            ring.setdefault(candidate, _cipher(candidate, key))  # the first of an id wins
+        _keyring = (keys, ring)
+    cipher = _keyring[1].get(key_id)
+    if cipher is None:
+        raise DecryptionError(f"No encryption key with id {key_id!r} is configured.")
+    return cipher
 
 
 def current_key_id() -> str:
@@ -83,13 +96,16 @@ def _split_text(token: str) -> tuple[str, bytes]:
     if match is None:
         raise DecryptionError("Not an encrypted value.")
     encoded = match.group(2)
+    # Only the canonical spelling: a changed last character must not decode to the same bytes.
+    # Without padding, the last character of 2 or 3 leftover ones carries 4 or 2 unused bits,
+    # which must be zero (the same test as re-encoding, without the cost of re-encoding).
+    leftover = len(encoded) % 4
+    if leftover == 1 or (leftover and BASE64_URL.index(encoded[-1]) & UNUSED_BITS[leftover]):
+        raise DecryptionError("Encrypted value is not valid base64.")
     try:
         sealed = base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4))
     except (binascii.Error, ValueError):
         raise DecryptionError("Encrypted value is not valid base64.") from None
-    # Only the canonical spelling: a changed last character must not decode to the same bytes.
-    if base64.urlsafe_b64encode(sealed).rstrip(b"=").decode("ascii") != encoded:
-        raise DecryptionError("Encrypted value is not valid base64.")
     return match.group(1), sealed
 
 
@@ -138,7 +154,13 @@ class _EncryptedFieldMixin:
         model = getattr(self, "model", None)
         if model is None:  # a field not attached to a model, as in some tests
             return b""
-        return f"{model._meta.db_table}.{self.column}".encode()
+        # Cached with what it was made from: a field copied to another model recomputes it.
+        cached = self.__dict__.get("_associated_data")
+        if cached is not None and cached[0] is model and cached[1] == self.column:
+            return cached[2]
+        value = f"{model._meta.db_table}.{self.column}".encode()
+        self.__dict__["_associated_data"] = (model, self.column, value)
+        return value
 
     def get_lookup(self, lookup_name):
         if lookup_name != "isnull":

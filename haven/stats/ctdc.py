@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_countries import countries
 
+from haven.stats import tallies
 from haven.stats.models import CASES, SLOTS, Format, Source, write_records
 from haven.stats.variables import COUNTRY, LAYOUTS, YEAR, YEAR_BAND, Layout
 
@@ -226,7 +227,7 @@ def import_file(path, name: str, *, replace: bool = False) -> ImportResult:
                 name=name, format=format, file_name=path.name[:200], version=version
             )
             result = ImportResult(source, format, delimiter)
-            batch = []
+            batch, tally = [], Counter()
             for row in csv.reader(handle, delimiter=delimiter):
                 if not any(cell.strip() for cell in row):
                     continue
@@ -244,8 +245,11 @@ def import_file(path, name: str, *, replace: bool = False) -> ImportResult:
                 batch.append((source.pk, *record, None, None, None, False))
                 if len(batch) >= BATCH:
                     write_records(batch)
+                    tally += tallies.contributions(layout, ((False, *row[1:15]) for row in batch))
                     batch = []
             write_records(batch)
+            tally += tallies.contributions(layout, ((False, *row[1:15]) for row in batch))
+            tallies.replace(source, layout, tally)
             result.rows_loaded = result.rows_read - result.rows_refused
             source.rows_read, source.rows_loaded = result.rows_read, result.rows_loaded
             source.rows_refused = result.rows_refused

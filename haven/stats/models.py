@@ -3,7 +3,8 @@
 A record is one victim, with a source's variables in generic columns (`c0`..`c11` for
 categories, one bit each in `flags` for yes/no variables, see `haven.stats.variables`). The
 `cases` source is rebuilt from structured case fields only (never names, contacts, birth
-dates or free text) by `haven.stats.projection`; its rows go when their case goes.
+dates or free text) by `haven.stats.projection`; its rows go at the first refresh after their
+case goes.
 """
 
 import uuid
@@ -36,6 +37,7 @@ class Source(models.Model):
     refusals = models.JSONField(default=dict, blank=True)  # {reason: count}
     # What the data looked like when the records were last built; a change means rebuild.
     fingerprint = models.CharField(max_length=200, blank=True)
+    tallied = models.JSONField(default=list, blank=True)  # figures kept in Tally rows
     version = models.PositiveIntegerField(default=0)  # bumped on every change of the records
     loaded_at = models.DateTimeField(default=timezone.now)
 
@@ -46,6 +48,32 @@ class Source(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Tally(models.Model):
+    """A count kept up to date as the records change: one cell of a figure without filters.
+
+    `first` and `second` are the values of the figure's variables; both empty is the figure's
+    denominator. `published` tallies leave out research refusals. See `haven.stats.tallies`.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="tallies")
+    published = models.BooleanField()
+    by = models.CharField(max_length=100)
+    first = models.CharField(max_length=48, blank=True)
+    second = models.CharField(max_length=48, blank=True)
+    count = models.IntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "published", "by", "first", "second"], name="one_tally_per_cell"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.by}={self.first},{self.second}: {self.count}"
 
 
 def _slot():
@@ -71,9 +99,9 @@ class Record(models.Model):
     flags = models.BigIntegerField(default=0)  # bit set: the answer is yes
     known = models.BigIntegerField(default=0)  # bit set: the question was answered (yes or no)
     # Cases only: what staff filter on, and what publication leaves out.
-    case = models.ForeignKey(
-        "cases.Case", on_delete=models.CASCADE, null=True, related_name="+", db_constraint=True
-    )
+    # A deleted case leaves its records without a case until the next refresh takes them out
+    # of the tallies and deletes them (a cascade would skip the tallies).
+    case = models.ForeignKey("cases.Case", on_delete=models.SET_NULL, null=True, related_name="+")
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, null=True, related_name="+"
     )

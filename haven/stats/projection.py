@@ -10,10 +10,10 @@ the numbers of cases and of projected cases differ.
 """
 
 import json
-from collections import namedtuple
+from collections import Counter, namedtuple
 from datetime import timedelta
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Exists, Max, OuterRef, Q
 
 from haven.cases.models import (
@@ -27,6 +27,7 @@ from haven.cases.models import (
     Source as CaseSource,
 )
 from haven.cases.sharing import current_answers
+from haven.stats import tallies
 from haven.stats.models import (
     CASES,
     SLOTS,
@@ -87,6 +88,7 @@ RELATION = {
     "Unaquainted": "recruiterRelationOther",
 }
 BAND_STARTS = [0, 9, 18, 21, 24, 27, 30, 39, 48]
+BITS = {variable.name: 1 << variable.bit for variable in LAYOUT.flags}
 FIELDS = (
     "case_id", "case__organisation_id", "case__country", "case__source", "case__opened",
     "registered", "age_when_trafficked", "exploitation_country", "recruitment_country",
@@ -122,7 +124,7 @@ def flag_names(victim: Victim) -> set[str]:
         names.add("typeOfSex" + kind)
     if victim.relationship_to_trafficker in RELATION:
         names.add(RELATION[victim.relationship_to_trafficker])
-    return {name for name in names if name in LAYOUT}
+    return names & BITS.keys()
 
 
 def record_for(victim: Victim, source: Source, refused: bool) -> tuple:
@@ -144,7 +146,7 @@ def record_for(victim: Victim, source: Source, refused: bool) -> tuple:
     slots = dict.fromkeys(SLOTS)
     for name, value in values.items():
         slots[LAYOUT[name].slot] = value
-    flags = LAYOUT.mask(flag_names(victim))
+    flags = sum(BITS[name] for name in flag_names(victim))
     return (
         source.pk, *slots.values(), flags, flags, victim.case_id, victim.case_organisation_id,
         registered, refused,
@@ -160,19 +162,26 @@ def fingerprint() -> str:
     return json.dumps({key: str(value) if value else None for key, value in values.items()})
 
 
+def _tally_row(record: tuple) -> tuple:
+    """A record tuple (models.COLUMNS) in the order tallies read it (tallies.COLUMNS)."""
+    return (record[-1], *record[1:13], record[13], record[14])
+
+
 def _project(source: Source, case_ids: list) -> None:
-    """Build the records of these cases again, and note the `updated` they were built from."""
+    """Build the records of these cases again, note the `updated` they were built from, and
+    move the kept tallies by the difference."""
+    delta = Counter()
     for start in range(0, len(case_ids), CHUNK):
         chunk = case_ids[start : start + CHUNK]
-        Record.objects.filter(source=source, case_id__in=chunk).delete()
+        old = Record.objects.filter(source=source, case_id__in=chunk)
+        delta.subtract(tallies.contributions(LAYOUT, old.values_list(*tallies.COLUMNS)))
+        old.delete()
         ProjectedCase.objects.filter(case_id__in=chunk).delete()
-        answers = {}
-        rows = Consent.objects.filter(case_id__in=chunk, item=ConsentItem.RESEARCH).values_list(
-            "case_id", "person_id", "item", "given", "recorded_at", "withdrawn_at"
+        current = _answers_by_case(
+            Consent.objects.filter(case_id__in=chunk, item=ConsentItem.RESEARCH).values_list(
+                "case_id", "person_id", "item", "given", "recorded_at", "withdrawn_at"
+            )
         )
-        for case_id, *answer in rows:
-            answers.setdefault(case_id, []).append(Answer(*answer))
-        current = {case_id: current_answers(rows) for case_id, rows in answers.items()}
         victims = Participant.objects.filter(
             case_id__in=chunk, role=ParticipantRole.VICTIM
         ).values_list(*FIELDS)
@@ -182,10 +191,63 @@ def _project(source: Source, case_ids: list) -> None:
             answer = current.get(victim.case_id, {}).get((victim.person_id, ConsentItem.RESEARCH))
             records.append(record_for(victim, source, answer is False))
         write_records(records)
+        delta.update(tallies.contributions(LAYOUT, map(_tally_row, records)))
         ProjectedCase.objects.bulk_create(
             ProjectedCase(case_id=pk, updated=updated)
             for pk, updated in Case.objects.filter(pk__in=chunk).values_list("pk", "updated")
         )
+    tallies.adjust(source, delta)
+
+
+def _answers_by_case(answers) -> dict:
+    grouped = {}
+    for case_id, *answer in answers:
+        grouped.setdefault(case_id, []).append(Answer(*answer))
+    return {case_id: current_answers(rows) for case_id, rows in grouped.items()}
+
+
+def _project_all(source: Source) -> None:
+    """Every case again, in one pass: the victims and the research answers, both in case order."""
+    Record.objects.filter(source=source).delete()
+    ProjectedCase.objects.all().delete()
+    answers = (
+        Consent.objects.filter(item=ConsentItem.RESEARCH)
+        .order_by("case_id", "recorded_at")
+        .values_list("case_id", "person_id", "item", "given", "recorded_at", "withdrawn_at")
+        .iterator(chunk_size=10_000)
+    )
+    victims = (
+        Participant.objects.filter(role=ParticipantRole.VICTIM)
+        .order_by("case_id")
+        .values_list(*FIELDS)
+        .iterator(chunk_size=10_000)
+    )
+    pending = next(answers, None)
+    records, tally = [], Counter()
+    current_case, current = None, {}
+    for row in victims:
+        victim = Victim(*row)
+        if victim.case_id != current_case:
+            current_case, rows = victim.case_id, []
+            while pending is not None and str(pending[0]) < str(current_case):
+                pending = next(answers, None)
+            while pending is not None and pending[0] == current_case:
+                rows.append(pending)
+                pending = next(answers, None)
+            current = _answers_by_case(rows).get(current_case, {})
+        answer = current.get((victim.person_id, ConsentItem.RESEARCH))
+        records.append(record_for(victim, source, answer is False))
+        if len(records) >= CHUNK * 5:
+            write_records(records)
+            tally += tallies.contributions(LAYOUT, map(_tally_row, records))
+            records = []
+    write_records(records)
+    tally += tallies.contributions(LAYOUT, map(_tally_row, records))
+    tallies.replace(source, LAYOUT, tally)
+    table, cases = ProjectedCase._meta.db_table, Case._meta.db_table
+    with connection.cursor() as cursor:
+        # Names from the models' metadata, no values: one statement instead of a row each.
+        cursor.execute(f"INSERT INTO {table} (case_id, updated) SELECT id, updated FROM {cases}")  # noqa: S608
 
 
 def _changed_since(before: dict, now: dict) -> set:
@@ -216,10 +278,14 @@ def refresh_cases(force: bool = False) -> Source:
             return source  # another process has just done it
         before = json.loads(source.fingerprint) if source.fingerprint else None
         if before is None or force:
-            Record.objects.filter(source=source).delete()
-            ProjectedCase.objects.all().delete()
-            _project(source, list(Case.objects.order_by("pk").values_list("pk", flat=True)))
+            _project_all(source)
         else:
+            orphans = Record.objects.filter(source=source, case__isnull=True)
+            gone = tallies.contributions(LAYOUT, orphans.values_list(*tallies.COLUMNS))
+            if gone:
+                gone = Counter({key: -n for key, n in gone.items()})
+                tallies.adjust(source, gone)
+                orphans.delete()
             _project(source, sorted(_changed_since(before, json.loads(now))))
             if ProjectedCase.objects.count() != Case.objects.count():
                 same = ProjectedCase.objects.filter(

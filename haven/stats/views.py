@@ -242,9 +242,9 @@ def staff_dashboard(request):
     except StatsError as error:
         problem = "; ".join(message for _name, message in error.errors)
     referrals = dashboard.referrals(scope)
-    directions = [("sent", _("Sent")), ("received", _("Received"))]
+    directions = [("sent", _("Referrals sent")), ("received", _("Referrals received"))]
     if scope.organisations is None:
-        directions = [("sent", _("Referred"))]
+        directions = [("sent", _("Referrals"))]
     reports = dashboard.reports(scope)
     mean = reports["mean_to_triage"]
     reports["hours"] = None if mean is None else round(mean.total_seconds() / 3600, 1)

@@ -12,7 +12,7 @@ from ninja.errors import ValidationError
 from haven.accounts.access import has_capability
 from haven.accounts.api import TokenAuth
 from haven.accounts.roles import Capability
-from haven.stats import privacy
+from haven.stats import privacy, tallies
 from haven.stats.figures import StatsError, cached_figure, parse_query, sources_for
 from haven.stats.models import CASES, Record
 from haven.stats.projection import refresh_cases
@@ -63,7 +63,9 @@ def sources(request):
     for source in sources_for(published=user is None):
         rows = source.rows_loaded
         if user is None:  # the public gets the published total: consent respected, small hidden
-            rows = Record.objects.filter(source=source, research_refused=False).count()
+            rows = tallies.total(source, published=True)
+            if rows is None:
+                rows = Record.objects.filter(source=source, research_refused=False).count()
             budget = privacy.epsilon()
             if budget:
                 rows = privacy.noisy(rows, budget, 1, source.name, source.version, "rows")

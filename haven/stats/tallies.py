@@ -15,6 +15,7 @@ from haven.stats.variables import CATEGORY, FLAG
 # Two-way figures worth keeping besides every one-way one.
 PAIRS = [("citizenship", "CountryOfExploitation")]
 COLUMNS = ("research_refused", *SLOTS, "flags", "known")
+TOTAL = "*"  # every record, whatever it says
 
 
 def specs(layout) -> list[tuple]:
@@ -47,6 +48,8 @@ def contributions(layout, rows) -> Counter:
     for refused, *slots, flags, known in rows:
         values = dict(zip(SLOTS, slots, strict=True))
         views = (False,) if refused else (False, True)
+        for published in views:
+            tally[(published, TOTAL, "", "")] += 1
         for spec, name in kept:
             parts = [_cells(variable, layout, values, flags, known) for variable in spec]
             if any(part is None for part in parts):
@@ -69,7 +72,7 @@ def replace(source, layout, tally: Counter) -> None:
          for (p, b, f, s), n in tally.items() if n),
         batch_size=5000,
     )  # fmt: skip
-    source.tallied = [spec_name(spec) for spec in specs(layout)]
+    source.tallied = [TOTAL] + [spec_name(spec) for spec in specs(layout)]
 
 
 def adjust(source, delta: Counter) -> None:
@@ -100,6 +103,14 @@ def adjust(source, delta: Counter) -> None:
     Tally.objects.bulk_update(changed, ["count"], batch_size=1000)
     Tally.objects.bulk_create(created)
     Tally.objects.filter(pk__in=emptied).delete()
+
+
+def total(source, published: bool) -> int | None:
+    """How many records (published: less research refusals), or None when not kept."""
+    if TOTAL not in source.tallied:
+        return None
+    row = Tally.objects.filter(source=source, published=published, by=TOTAL, first="").first()
+    return row.count if row else 0
 
 
 def read(source, variables, published: bool):

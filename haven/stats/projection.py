@@ -14,7 +14,7 @@ from collections import Counter, namedtuple
 from datetime import timedelta
 
 from django.db import connection, transaction
-from django.db.models import Count, Exists, Max, OuterRef, Q
+from django.db.models import Exists, Max, OuterRef, Q
 
 from haven.cases.models import (
     Case,
@@ -154,12 +154,23 @@ def record_for(victim: Victim, source: Source, refused: bool) -> tuple:
 
 
 def fingerprint() -> str:
-    cases = Case.objects.aggregate(n=Count("pk"), last=Max("updated"))
-    answers = Consent.objects.filter(item=ConsentItem.RESEARCH).aggregate(
-        n=Count("pk"), recorded=Max("recorded_at"), withdrawn=Max("withdrawn_at")
+    """What the cases look like, in four small queries.
+
+    Each maximum is asked alone, so that the database can read it from the end of an index
+    (docs/stats.md asks the cases app for them); a count beside a maximum would scan the table.
+    New research answers always carry a new time, so they need no count: answers recorded with
+    an older time come with new cases (imports, the demo), which the number of cases shows.
+    """
+    research = Consent.objects.filter(item=ConsentItem.RESEARCH)
+    values = {
+        "n": Case.objects.count(),
+        "last": Case.objects.aggregate(last=Max("updated"))["last"],
+        "consent_recorded": research.aggregate(last=Max("recorded_at"))["last"],
+        "consent_withdrawn": research.aggregate(last=Max("withdrawn_at"))["last"],
+    }
+    return json.dumps(
+        {key: str(value) if value is not None else None for key, value in values.items()}
     )
-    values = {**cases, **{f"consent_{key}": value for key, value in answers.items()}}
-    return json.dumps({key: str(value) if value else None for key, value in values.items()})
 
 
 def _tally_row(record: tuple) -> tuple:
@@ -261,7 +272,7 @@ def _changed_since(before: dict, now: dict) -> set:
         since = Case.updated.field.to_python(max(marks)) - MARGIN
         answered = research.filter(Q(recorded_at__gte=since) | Q(withdrawn_at__gte=since))
         changed |= set(answered.values_list("case_id", flat=True))
-    elif now["consent_n"] != before["consent_n"]:
+    elif now["consent_recorded"]:  # the first research answers of all
         changed |= set(research.values_list("case_id", flat=True))
     return changed
 
@@ -287,7 +298,7 @@ def refresh_cases(force: bool = False) -> Source:
                 tallies.adjust(source, gone)
                 orphans.delete()
             _project(source, sorted(_changed_since(before, json.loads(now))))
-            if ProjectedCase.objects.count() != Case.objects.count():
+            if ProjectedCase.objects.count() != json.loads(now)["n"]:
                 same = ProjectedCase.objects.filter(
                     case=OuterRef("pk"), updated=OuterRef("updated")
                 )
@@ -296,7 +307,7 @@ def refresh_cases(force: bool = False) -> Source:
                 )
         source.fingerprint = now
         source.version += 1
-        rows = Record.objects.filter(source=source).count()
+        rows = tallies.total(source, published=False)
         source.rows_read = source.rows_loaded = rows
         source.save()
     return source

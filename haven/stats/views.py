@@ -16,7 +16,7 @@ from django_countries import countries
 
 from haven.accounts.access import has_capability, organisations_visible_to, staff_view
 from haven.accounts.models import Organisation
-from haven.accounts.roles import Capability
+from haven.accounts.roles import Capability, Role
 from haven.audit.services import record_event
 from haven.cases.models import ReferralState
 from haven.stats import charts, dashboard, export, privacy
@@ -171,7 +171,7 @@ class DashboardForm(forms.Form):
             (name, name) for name in sources_for(False).values_list("name", flat=True)
         ] or [(CASES, CASES)]
         self.fields["country"].choices = [("", "—"), *countries]
-        if has_capability(user, Capability.SYSTEM_ADMIN) or user.role == "analyst":
+        if sees_every_organisation(user):
             self.fields["organisation"].queryset = Organisation.objects.all()
         else:
             del self.fields["organisation"]
@@ -184,9 +184,14 @@ class DashboardForm(forms.Form):
         return data
 
 
+def sees_every_organisation(user) -> bool:
+    """Analysts (a ministry, a national coordinator) and system administrators count them all."""
+    return has_capability(user, Capability.SYSTEM_ADMIN) or user.role == Role.ANALYST
+
+
 def scope_for(user, data: dict) -> dashboard.Scope:
     """What the user may count: their organisation, or every one for analysts and system admins."""
-    everything = has_capability(user, Capability.SYSTEM_ADMIN) or user.role == "analyst"
+    everything = sees_every_organisation(user)
     if everything:
         chosen = data.get("organisation")
         organisations = [chosen.pk] if chosen else None

@@ -291,6 +291,8 @@ def transfer_ownership(referral: Referral, *, actor: User) -> Case:
         },
     )
     Person.objects.filter(participations__case=case).update(organisation=referral.to_organisation)
+    # The old organisation's staff can no longer see the case: their tasks wait for a new owner.
+    case.tasks.exclude(assigned_to__organisation=referral.to_organisation).update(assigned_to=None)
     _set_state(referral, ReferralState.COMPLETED, actor=actor, completed_at=timezone.now())
     record_event(
         "case.transferred",

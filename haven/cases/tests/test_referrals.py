@@ -161,7 +161,16 @@ class TestTransitions:
         with pytest.raises(CaseError):
             referrals.transfer_ownership(full, actor=alice)  # still pending
         referrals.accept(full, actor=carol)
+        from datetime import date
+
+        from haven.cases import services
+
+        task = services.add_task(
+            case, actor=alice, title="Call", due=date(2030, 1, 1), assigned_to=alice
+        )
         referrals.transfer_ownership(full, actor=alice)
+        task.refresh_from_db()
+        assert task.assigned_to is None  # alice can no longer see the case
         case.refresh_from_db()
         assert case.organisation == carol.organisation and case.case_worker == carol
         assert access_case(carol, case.pk).owner

@@ -99,6 +99,9 @@ if _database["ENGINE"] == "django.db.backends.sqlite3":
     # process id keeps two test runs on one machine apart.
     _database["TEST"] = {"NAME": str(DATA_DIR / f"test-haven-{os.getpid()}.sqlite3")}
 elif _database["ENGINE"] == "django.db.backends.postgresql":
+    # JIT compiling costs 100-300 ms on the first run of a big query plan (a page of a million
+    # cases), more than the query itself: web pages are short queries, so it is off.
+    _database.setdefault("OPTIONS", {})["options"] = "-c jit=off"
     # The process id keeps two test runs against one server apart.
     _database["TEST"] = {"NAME": f"test_{_database['NAME']}_{os.getpid()}"}
 else:

@@ -21,7 +21,7 @@ from haven.accounts.access import require_capability
 from haven.accounts.models import Organisation
 from haven.accounts.roles import Capability
 from haven.cases import htcds, referrals, services
-from haven.cases.access import access_case, access_referral, cases_visible_to
+from haven.cases.access import access_case, access_referral
 from haven.cases.forms import (
     CaseForm,
     EventForm,
@@ -256,7 +256,7 @@ def case_list(
         "opened_to": opened_to.isoformat() if opened_to else "",
         "q": q,
     }
-    cases = filter_cases(cases_visible_to(request.auth), params, request.auth)
+    cases = filter_cases(params, request.auth)
     cases = cases.select_related("organisation", "case_worker").order_by("-opened", "-created")
     limit, offset = max(1, min(limit, 200)), max(0, offset)
     return {

@@ -10,8 +10,11 @@ from haven.stats.tests.conftest import FIXTURES
 pytestmark = pytest.mark.django_db
 
 
+EN = {"Accept-Language": "en"}  # the API answers in the language asked for
+
+
 def token(user):
-    return {"Authorization": f"Bearer {create_api_token(user, actor=user, name='t')[1]}"}
+    return {"Authorization": f"Bearer {create_api_token(user, actor=user, name='t')[1]}", **EN}
 
 
 @pytest.fixture
@@ -51,14 +54,14 @@ class TestPublished:
         assert sum(cell["count"] for cell in body["cells"]) == 66
 
     def test_filters_are_refused(self, client, victims):
-        response = client.get("/api/v1/stats?by=gender&citizenship=LA")
+        response = client.get("/api/v1/stats?by=gender&citizenship=LA", headers=EN)
         assert response.status_code == 422
         assert response.json()["errors"] == [
             {"field": "citizenship", "message": "published figures take no filters"}
         ]
 
     def test_unknown_fields_and_sources_are_422(self, client, victims):
-        response = client.get("/api/v1/stats?by=shoeSize")
+        response = client.get("/api/v1/stats?by=shoeSize", headers=EN)
         assert response.status_code == 422
         assert response.json()["errors"][0] == {
             "field": "by",

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from haven.accounts.access import staff_view
@@ -69,10 +70,11 @@ def referral_list(request):
     )
 
 
+# Lazy: the message is translated when shown, in the language of that request.
 ACTIONS = {
-    "accept": (referrals.accept, _("Referral accepted.")),
-    "decline": (referrals.decline, _("Referral declined.")),
-    "complete": (referrals.complete, _("Referral completed.")),
+    "accept": (referrals.accept, gettext_lazy("Referral accepted.")),
+    "decline": (referrals.decline, gettext_lazy("Referral declined.")),
+    "complete": (referrals.complete, gettext_lazy("Referral completed.")),
 }
 
 

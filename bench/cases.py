@@ -10,11 +10,11 @@ and loads --cases realistic cases over ~50 organisations (about 20,000 each) plu
 organisations, Hotline VN holding a tenth of them: people, participants with HTCDS codes,
 events, services, consent, notes, tasks and referrals between organisations in every state.
 Rows go in with COPY, a batch of 5,000 cases at a time, with foreign-key triggers off and the
-secondary indexes built after the load, then VACUUM ANALYZE. Encryption is real: every personal value is encrypted
-with haven.lib.crypto under the table and column it lives in, as the model fields do. Empty
-encrypted fields (most of a person's columns) hold, as through the ORM, a ciphertext of ""; the
-benchmark draws those from 256 real ciphertexts per column rather than encrypting "" millions of
-times.
+secondary indexes built after the load, then VACUUM ANALYZE (as autovacuum would do in time).
+Encryption is real: every personal value is encrypted with haven.lib.crypto under the table and
+column it lives in, as the model fields do. Empty encrypted fields (most of a person's columns)
+hold, as through the ORM, a ciphertext of ""; the benchmark draws those from 256 real
+ciphertexts per column rather than encrypting "" millions of times.
 
 Then, through Django's test client, signed in (password and second factor) as a case manager
 of one big organisation, it times the case list with common filters, the overdue tasks and

@@ -223,9 +223,9 @@ def _plan_victim(rng: random.Random, story: Story, first: bool) -> PersonPlan:
 
 
 def _plan_people(rng: random.Random, story: Story, today: date) -> list[PersonPlan]:
-    victims = rng.choices([1, 2, 3], weights=[72, 20, 8])[0]
+    victims = rng.choices([1, 2, 3], weights=[78, 17, 5])[0]
     people = [_plan_victim(rng, story, number == 0) for number in range(victims)]
-    if rng.random() < 0.45:
+    if rng.random() < 0.35:
         person = _person(
             rng,
             woman=rng.random() < 0.4,
@@ -368,7 +368,7 @@ def _plan_support(rng: random.Random, plan: CasePlan, today: date) -> None:
     """Services, notes and tasks along the case's life."""
     last = plan.closing[0] if plan.closing else today
     life = max((last - plan.opened).days, 1)
-    for kind in rng.sample(plan.pattern["support"], rng.randint(1, 3)):
+    for kind in rng.sample(plan.pattern["support"], rng.choices([1, 2, 3], weights=[5, 4, 1])[0]):
         planned = plan.opened + timedelta(days=rng.randint(0, min(20, life)))
         objectives, action = stories.SERVICE_TEXTS[kind]
         provider = {"Financial": "ministry", "Livelihood": "ministry"}.get(kind)
@@ -388,7 +388,7 @@ def _plan_support(rng: random.Random, plan: CasePlan, today: date) -> None:
             done = min(planned + timedelta(days=rng.randint(1, 10)), last)
             result = {"outcome": rng.choice(["planned", "in_progress", "in_progress"])}
         plan.services.append((planned, values, result, done))
-    for _ in range(rng.randint(1, 3)):
+    for _ in range(rng.choices([1, 2], weights=[3, 2])[0]):
         plan.notes.append(
             (plan.opened + timedelta(days=rng.randint(0, life)), rng.choice(stories.NOTES))
         )

@@ -125,6 +125,8 @@ class Case(models.Model):
                 name="case_list_filters",
             ),
             models.Index(fields=["case_worker", "status", "-opened"]),
+            # Statistics find the cases changed since their last build by this column.
+            models.Index(fields=["updated"], name="case_updated"),
         ]
 
     def __str__(self) -> str:
@@ -361,7 +363,12 @@ class Consent(models.Model):
 
     class Meta:
         ordering = ["recorded_at"]
-        indexes = [models.Index(fields=["case", "person", "item"])]
+        indexes = [
+            models.Index(fields=["case", "person", "item"]),
+            # Statistics check the latest research answers and withdrawals from index ends.
+            models.Index(fields=["item", "recorded_at"], name="consent_item_recorded"),
+            models.Index(fields=["item", "withdrawn_at"], name="consent_item_withdrawn"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.case} {self.item} {self.given}"

@@ -27,7 +27,7 @@ from haven.cases.models import (
     ReferralState,
     Section,
 )
-from haven.cases.services import CaseError, record_changes
+from haven.cases.services import CaseError, _touch, record_changes
 
 
 def consenting_people(case: Case) -> dict:
@@ -294,6 +294,7 @@ def transfer_ownership(referral: Referral, *, actor: User) -> Case:
     # The old organisation's staff can no longer see the case: their tasks wait for a new owner.
     case.tasks.exclude(assigned_to__organisation=referral.to_organisation).update(assigned_to=None)
     _set_state(referral, ReferralState.COMPLETED, actor=actor, completed_at=timezone.now())
+    _touch(case)  # statistics find changed cases by their update time
     record_event(
         "case.transferred",
         actor=actor,

@@ -168,7 +168,10 @@ class TestTransitions:
         task = services.add_task(
             case, actor=alice, title="Call", due=date(2030, 1, 1), assigned_to=alice
         )
+        before = case.updated
         referrals.transfer_ownership(full, actor=alice)
+        case.refresh_from_db()
+        assert case.updated > before  # statistics rebuild the cases changed since a time
         task.refresh_from_db()
         assert task.assigned_to is None  # alice can no longer see the case
         case.refresh_from_db()

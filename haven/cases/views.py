@@ -10,6 +10,7 @@ from functools import cached_property
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db import connection
 from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -86,8 +87,10 @@ def filter_cases(params, user):
         cases = cases.filter(status=status)
     kind = params.get("kind", "")
     if kind in htcds.ExploitationType.values:
-        # JSON containment differs by engine; a quoted match on the list works on both.
-        cases = cases.filter(exploitation_types__icontains=f'"{kind}"')
+        if connection.vendor == "postgresql":  # JSON containment: the planner estimates it well
+            cases = cases.filter(exploitation_types__contains=[kind])
+        else:  # SQLite has no JSON containment; a quoted match on the list text
+            cases = cases.filter(exploitation_types__icontains=f'"{kind}"')
     country = params.get("country", "").strip().upper()
     if country:
         cases = cases.filter(country=country)
@@ -293,13 +296,12 @@ def detail(request, case_id):
             object_type="cases.case", object_id=str(case.pk), action="case.viewed"
         )
         tasks = list(case.tasks.select_related("assigned_to"))
+        shareable = shareable_sections(case)  # once: it reads the people and their consent
         context.update(
             notes=case.notes.select_related("author")[:50],
             tasks=tasks,
             attachments=case.attachments.defer("data"),
-            shareable_labels=[
-                label for name, label in Section.choices if name in shareable_sections(case)
-            ],
+            shareable_labels=[label for name, label in Section.choices if name in shareable],
             history=case.changes.select_related("actor")[:100],
             access_log=viewed[:50],
             views=viewed.aggregate(n=Count("pk"), people=Count("actor_id", distinct=True)),

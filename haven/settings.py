@@ -131,7 +131,9 @@ INSTALLED_APPS = [
     "haven.reports",
     "haven.screening",
     "haven.cases",
+    "haven.exchange",
     "haven.stats",
+    "haven.demo",
 ]
 
 MIDDLEWARE = [

@@ -6,10 +6,8 @@ referrals in `referral_views`. Every page asks `haven.cases.access` what the use
 
 from copy import copy
 from datetime import date
-from functools import cached_property
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Count
 from django.shortcuts import redirect, render
@@ -27,6 +25,7 @@ from haven.cases.forms import MULTI_SELECTS, CaseForm, CloseForm, NewCaseForm
 from haven.cases.models import LIVE_STATES, ConsentItem, Risk, Section, Task
 from haven.cases.referrals import shareable_sections
 from haven.cases.sharing import current_answers
+from haven.lib.pagination import CappedPaginator
 from haven.reports.access import access_report
 
 PAGE_SIZE = 25
@@ -42,20 +41,6 @@ LIST_COLUMNS = (
     "organisation__name",
     "case_worker__username",
 )
-
-
-class CappedPaginator(Paginator):
-    """Counts at most CAP rows: an exact count of a million cases costs more than the page."""
-
-    CAP = 10_000
-
-    @cached_property
-    def count(self):
-        return self.object_list[: self.CAP + 1].count()
-
-    @property
-    def capped(self) -> bool:
-        return self.count > self.CAP
 
 
 def _date(value: str):

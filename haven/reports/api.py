@@ -23,9 +23,8 @@ from haven.reports import services
 from haven.reports.access import access_report, reports_visible_to
 from haven.reports.models import ClosedReason, Exploitation
 from haven.reports.models import Status as ReportStatus
-from haven.reports.receipts import BadReceipt, normalize_receipt
+from haven.reports.receipts import RECEIPT_LIMITS, RECEIPT_SCOPE, BadReceipt, normalize_receipt
 from haven.reports.uploads import AttachmentError, clean_attachments
-from haven.reports.views import RECEIPT_LIMITS, RECEIPT_SCOPE
 
 public = Router(tags=["anonymous reports"], auth=None)
 staff = Router(tags=["triage"])

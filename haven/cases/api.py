@@ -20,7 +20,7 @@ from ninja.errors import ValidationError
 from haven.accounts.access import require_capability
 from haven.accounts.models import Organisation
 from haven.accounts.roles import Capability
-from haven.cases import htcds, referrals, services
+from haven.cases import htcds, referrals, selectors, services
 from haven.cases.access import access_case, access_referral
 from haven.cases.forms import (
     CaseForm,
@@ -39,15 +39,17 @@ from haven.cases.models import (
     Referral,
     Section,
 )
-from haven.cases.services import CaseError
-from haven.cases.sharing import current_answers
-from haven.cases.views import (
-    CONTACT_FIELDS,
-    IDENTITY_FIELDS,
-    PERPETRATOR_FIELDS,
-    VICTIM_FIELDS,
-    filter_cases,
+from haven.cases.presenters import (
+    case_data,
+    case_item,
+    event_data,
+    person_data,
+    present_case,
+    present_person,
+    referral_data,
+    service_data,
 )
+from haven.cases.services import CaseError
 
 router = Router(tags=["cases"])
 
@@ -101,118 +103,8 @@ def _service(call):
         _invalid([("body", str(error))])
 
 
-def _item(case) -> dict:
-    return {
-        "id": str(case.pk),
-        "reference": case.reference,
-        "status": case.status,
-        "risk": case.risk,
-        "country": str(case.country),
-        "opened": case.opened,
-        "closed": case.closed,
-        "organisation": case.organisation.name,
-        "case_worker": case.case_worker.username if case.case_worker else None,
-        "exploitation_types": case.exploitation_types,
-    }
-
-
-def _fields(obj, names) -> dict:
-    out = {}
-    for name in names:
-        value = getattr(obj, name)
-        if hasattr(value, "code"):  # a country
-            value = value.code or ""
-        out[name] = value
-    return out
-
-
-def _person(participant, access, answers) -> dict:
-    person = participant.person
-    out = {
-        "id": str(participant.pk),
-        "person_id": str(person.pk),
-        "pseudonym": person.pseudonym,
-        "role": participant.role,
-    }
-    if access.can(Section.IDENTITY):
-        out["identity"] = _fields(person, IDENTITY_FIELDS)
-    if access.can(Section.CONTACT):
-        out["contact"] = _fields(person, CONTACT_FIELDS)
-    if access.can(Section.EXPLOITATION):
-        names = VICTIM_FIELDS if participant.role == "victim" else PERPETRATOR_FIELDS
-        out["details"] = _fields(participant, names if participant.role != "other" else ())
-    if access.owner:
-        out["consent"] = {item: answers.get((person.pk, item)) for item in ConsentItem.values}
-    return out
-
-
-def _event(event) -> dict:
-    return {
-        "id": str(event.pk),
-        "type": event.type,
-        "participant": str(event.participant_id) if event.participant_id else None,
-        **_fields(event, ("date", "country", "state", "city", "street", "postal_code")),
-        "description": event.description,
-    }
-
-
-def _support(service) -> dict:
-    return {
-        "id": str(service.pk),
-        "type": service.type,
-        "participant": str(service.participant_id) if service.participant_id else None,
-        "provider": service.provider.name if service.provider else None,
-        **_fields(service, ("objectives", "action_plan", "planned_end", "actual_end", "outcome")),
-    }
-
-
-def _referral(referral) -> dict:
-    return {
-        "id": str(referral.pk),
-        "case": str(referral.case_id),
-        "from_organisation": referral.from_organisation.name,
-        "to_organisation": referral.to_organisation.name,
-        "reason": referral.reason,
-        "sections": referral.sections,
-        "state": referral.state,
-        "sent_at": referral.sent_at,
-        "responded_at": referral.responded_at,
-        "completed_at": referral.completed_at,
-        "revoked_at": referral.revoked_at,
-        "details": referral.details,
-        "response_note": referral.response_note,
-    }
-
-
-def _case(access) -> dict:
-    case = access.case
-    out = _item(case)
-    out["shared_sections"] = sorted(access.sections)
-    participants = case.participants.select_related("person")
-    answers = current_answers(case.consents.all()) if access.owner else {}
-    out["people"] = [_person(participant, access, answers) for participant in participants]
-    if access.owner or access.can(Section.EXPLOITATION):
-        out["summary"] = case.summary
-    if access.can(Section.EXPLOITATION):
-        out["events"] = [_event(event) for event in case.events.all()]
-    if access.can(Section.SUPPORT):
-        out["services"] = [_support(s) for s in case.services.select_related("provider")]
-    rows = (
-        case.referrals
-        if access.owner
-        else case.referrals.filter(pk__in=[r.pk for r in access.referrals])
-    )
-    out["referrals"] = [
-        _referral(referral)
-        for referral in rows.select_related("from_organisation", "to_organisation")
-    ]
-    if access.owner:
-        out.update(source=case.source, closure_reason=case.closure_reason)
-        out["tasks"] = [
-            {"id": str(task.pk), "title": task.title, "due": task.due, "done_at": task.done_at}
-            for task in case.tasks.all()
-        ]
-    return out
+def _case_json(access) -> dict:
+    return case_data(present_case(access))
 
 
 @router.get("/cases", summary="Cases of your organisation, or referred to it (no personal data)")
@@ -230,37 +122,15 @@ def case_list(
     offset: int = 0,
 ):
     require_capability(request.auth, Capability.CASE_READ)
-    checks = [
-        ("scope", scope, ["organisation", "mine", "referred"]),
-        ("status", status, ["open", "all", *htcds.CaseStatus.values]),
-        ("kind", kind, ["", *htcds.ExploitationType.values]),
-        ("risk", risk, ["", "low", "medium", "high"]),
-    ]
-    errors = [
-        {
-            "loc": ("query", name),
-            "msg": _("must be one of: %s") % ", ".join(v for v in allowed if v),
-        }
-        for name, value, allowed in checks
-        if value not in allowed
-    ]
-    if errors:
+    params = {"scope": scope, "status": status, "kind": kind, "country": country, "risk": risk}
+    params.update(opened_from=opened_from.isoformat() if opened_from else "")
+    params.update(opened_to=opened_to.isoformat() if opened_to else "", q=q)
+    if errors := selectors.filter_errors(params):
         raise ValidationError(errors)
-    params = {
-        "scope": scope,
-        "status": status,
-        "kind": kind,
-        "country": country,
-        "risk": risk,
-        "opened_from": opened_from.isoformat() if opened_from else "",
-        "opened_to": opened_to.isoformat() if opened_to else "",
-        "q": q,
-    }
-    cases = filter_cases(params, request.auth)
-    cases = cases.select_related("organisation", "case_worker").order_by("-opened", "-created")
+    cases = selectors.ordered_for_list(selectors.filter_cases(params, request.auth))
     limit, offset = max(1, min(limit, 200)), max(0, offset)
     return {
-        "items": [_item(case) for case in cases[offset : offset + limit]],
+        "items": [case_item(case) for case in cases[offset : offset + limit]],
         "limit": limit,
         "offset": offset,
     }
@@ -281,12 +151,12 @@ def case_create(request, payload: dict = Body(...)):
         values["case_worker"] = worker.pk if worker else values["case_worker"]
     form = _validated(NewCaseForm, values, organisation_id=user.organisation_id)
     case = services.open_case(actor=user, **form.cleaned_data)
-    return Status(201, _case(access_case(user, case.pk, audit=False)))
+    return Status(201, _case_json(access_case(user, case.pk, audit=False)))
 
 
 @router.get("/cases/{case_id}", summary="One case, as far as you may see it (audited)")
 def case_detail(request, case_id: str):
-    return _case(access_case(request.auth, case_id))
+    return _case_json(access_case(request.auth, case_id))
 
 
 @router.patch("/cases/{case_id}", summary="Change a case's own fields")
@@ -301,12 +171,12 @@ def case_update(request, case_id: str, payload: dict = Body(...)):
             values={k: form.cleaned_data[k] for k in payload if k in form.cleaned_data},
         )
     )
-    return _case(access)
+    return _case_json(access)
 
 
 @router.get("/cases/{case_id}/people", summary="People in a case")
 def people_list(request, case_id: str):
-    return _case(access_case(request.auth, case_id))["people"]
+    return _case_json(access_case(request.auth, case_id))["people"]
 
 
 @router.post("/cases/{case_id}/people", response={201: dict}, summary="Add a person")
@@ -329,7 +199,7 @@ def people_add(request, case_id: str, payload: dict = Body(...)):
         person=person.values(),
         details=details.values(),
     )
-    return Status(201, _person(participant, access, {}))
+    return Status(201, person_data(present_person(participant, access, {})))
 
 
 @router.patch("/cases/{case_id}/people/{participant_id}", summary="Change a person in a case")
@@ -359,14 +229,14 @@ def people_update(request, case_id: str, participant_id: UUID, payload: dict = B
         participant, actor=request.auth, person=person.values(), details=details.values()
     )
     participant.refresh_from_db()
-    return _person(participant, access, {})
+    return person_data(present_person(participant, access, {}))
 
 
 @router.get("/cases/{case_id}/events", summary="Trafficking events")
 def events_list(request, case_id: str):
     access = access_case(request.auth, case_id)
     access.require(Section.EXPLOITATION)
-    return [_event(event) for event in access.case.events.all()]
+    return [event_data(event) for event in access.case.events.all()]
 
 
 @router.post("/cases/{case_id}/events", response={201: dict}, summary="Add a trafficking event")
@@ -374,7 +244,8 @@ def events_add(request, case_id: str, payload: dict = Body(...)):
     access = access_case(request.auth, case_id, write=True, audit=False)
     form = _validated(EventForm, payload, case=access.case)
     return Status(
-        201, _event(services.add_event(access.case, actor=request.auth, values=form.cleaned_data))
+        201,
+        event_data(services.add_event(access.case, actor=request.auth, values=form.cleaned_data)),
     )
 
 
@@ -382,7 +253,7 @@ def events_add(request, case_id: str, payload: dict = Body(...)):
 def services_list(request, case_id: str):
     access = access_case(request.auth, case_id)
     access.require(Section.SUPPORT)
-    return [_support(s) for s in access.case.services.select_related("provider")]
+    return [service_data(s) for s in access.case.services.select_related("provider")]
 
 
 @router.post("/cases/{case_id}/services", response={201: dict}, summary="Add support")
@@ -394,7 +265,9 @@ def services_add(request, case_id: str, payload: dict = Body(...)):
     form = _validated(ServiceForm, payload, case=access.case)
     return Status(
         201,
-        _support(services.add_service(access.case, actor=request.auth, values=form.cleaned_data)),
+        service_data(
+            services.add_service(access.case, actor=request.auth, values=form.cleaned_data)
+        ),
     )
 
 
@@ -515,7 +388,7 @@ def referral_create(request, case_id: str, payload: dict = Body(...)):
             details=str(payload.get("details", "")),
         )
     )
-    return Status(201, _referral(referral))
+    return Status(201, referral_data(referral))
 
 
 @router.get("/referrals", summary="Referrals your organisation sent or received")
@@ -532,7 +405,7 @@ def referral_list(request, direction: str = "incoming", state: str = ""):
     rows = rows.select_related("from_organisation", "to_organisation")[:200]
     out = []
     for referral in rows:
-        item = _referral(referral)
+        item = referral_data(referral)
         if direction == "incoming" and referral.state not in VISIBLE_STATES:
             item["details"] = ""  # declined or revoked: nothing of the case remains visible
         out.append(item)
@@ -544,7 +417,7 @@ def _transition(request, referral_id, function, payload):
     note = payload.get("note", "") if isinstance(payload, dict) else ""
     kwargs = {} if function is referrals.revoke else {"note": str(note)}
     _service(lambda: function(referral, actor=request.auth, **kwargs))
-    return _referral(referral)
+    return referral_data(referral)
 
 
 @router.post("/referrals/{referral_id}/accept", summary="Accept a referral sent to you")

@@ -12,7 +12,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Router, Status
+from ninja import Body, Router, Status
 from ninja.errors import ValidationError
 
 from haven.accounts.access import require_capability
@@ -359,20 +359,20 @@ def _transition(request, referral_id, function, payload):
 
 
 @router.post("/referrals/{referral_id}/accept", summary="Accept a referral sent to you")
-def referral_accept(request, referral_id: str, payload: ResponseIn | None = None):
+def referral_accept(request, referral_id: str, payload: Body[ResponseIn] = None):
     return _transition(request, referral_id, referrals.accept, payload)
 
 
 @router.post("/referrals/{referral_id}/decline", summary="Decline a referral (say why in note)")
-def referral_decline(request, referral_id: str, payload: ResponseIn | None = None):
+def referral_decline(request, referral_id: str, payload: Body[ResponseIn] = None):
     return _transition(request, referral_id, referrals.decline, payload)
 
 
 @router.post("/referrals/{referral_id}/complete", summary="Mark an accepted referral completed")
-def referral_complete(request, referral_id: str, payload: ResponseIn | None = None):
+def referral_complete(request, referral_id: str, payload: Body[ResponseIn] = None):
     return _transition(request, referral_id, referrals.complete, payload)
 
 
 @router.post("/referrals/{referral_id}/revoke", summary="Revoke a referral you sent")
-def referral_revoke(request, referral_id: str, payload: ResponseIn | None = None):
+def referral_revoke(request, referral_id: str, payload: Body[ResponseIn] = None):
     return _transition(request, referral_id, referrals.revoke, payload)

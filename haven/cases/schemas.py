@@ -24,13 +24,15 @@ CASE_WORKER = (str | None, Field(None, description="The username of a case worke
 PARTICIPANT = (str | None, Field(None, description="The id of a person in the case (people.id)"))
 
 CaseIn = schema_from_form(
-    NewCaseForm(organisation_id=None),
+    NewCaseForm,
+    init={"organisation_id": None},
     name="CaseIn",
     defaults={"source": "walk_in", "risk": "medium", "opened": None},  # opened: today
     fields={"case_worker": CASE_WORKER},
 )
 CaseChangeIn = schema_from_form(
-    CaseForm(organisation_id=None),
+    CaseForm,
+    init={"organisation_id": None},
     name="CaseChangeIn",
     partial=True,
     fields={"case_worker": CASE_WORKER},
@@ -38,16 +40,18 @@ CaseChangeIn = schema_from_form(
 PersonIn = schema_from_form(PersonForm, name="PersonIn")
 PersonChangeIn = schema_from_form(PersonForm, name="PersonChangeIn", partial=True)
 DetailsIn = schema_from_form(
-    ParticipantForm(), name="ParticipantDetailsIn", partial=True, exclude=("role",)
+    ParticipantForm, init={}, name="ParticipantDetailsIn", partial=True, exclude=("role",)
 )
 PersonAddIn = schema_from_form(
-    ParticipantForm(),
+    ParticipantForm,
+    init={},
     name="PersonAddIn",
     exclude=PARTICIPANT_FIELDS,  # leaves the role
     fields={"person": (PersonIn | None, None), "details": (DetailsIn | None, None)},
 )
 PersonUpdateIn = schema_from_form(
-    ParticipantForm(),
+    ParticipantForm,
+    init={},
     name="PersonUpdateIn",
     exclude=("role", *PARTICIPANT_FIELDS),
     fields={"person": (PersonChangeIn | None, None), "details": (DetailsIn | None, None)},

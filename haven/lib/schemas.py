@@ -104,24 +104,26 @@ def _describe(field) -> tuple[Any, dict]:
 
 
 def schema_from_form(
-    form,
+    form_class,
     *,
     name: str,
+    init: dict | None = None,
     partial: bool = False,
     exclude: tuple[str, ...] = (),
     defaults: dict | None = None,
     fields: dict | None = None,
     required: tuple[str, ...] = (),
 ) -> type[Schema]:
-    """A ninja Schema named `name` with the fields of `form` (a form class, or an unbound form
-    when its `__init__` changes the fields).
+    """A ninja Schema named `name` with the fields of `form_class`; with `init`, the fields of
+    an unbound form made with those arguments (for a form whose `__init__` changes its fields).
 
     `partial` makes every field optional (PATCH). `defaults` are values the API fills in, so
     those fields are not required. `fields` adds or replaces fields: {name: (type, Field(...))};
     `required` names those of them the document lists as required (the view checks them).
     """
     defaults = defaults or {}
-    form_fields = form.fields if isinstance(form, forms.BaseForm) else form.base_fields
+    with translation.override("en"):  # the document is in English, whatever is active
+        form_fields = form_class(**init).fields if init is not None else form_class.base_fields
     definitions, required = {}, [*required]
     for field_name, field in form_fields.items():
         if field_name in exclude:
@@ -174,7 +176,7 @@ def validated_form(
             for key, value in model_to_dict(instance).items()
             if value not in (None, "") and key in form_class.base_fields
         }
-    unknown = sorted(set(payload) - set(form_class.base_fields) - {"role"})
+    unknown = sorted(set(payload) - set(form_class.base_fields))
     errors = [(f"{prefix}{name}", _("unknown field")) for name in unknown]
     data.update(payload)
     form = form_class(data=data, **kwargs)

@@ -58,7 +58,7 @@ def _pydantic_message(error: dict) -> str | None:
     """Pydantic's own messages in plain words and the reader's language; None for ours."""
     kind, limits = error.get("type", ""), error.get("ctx") or {}
     if kind == "missing":
-        return _("This field is required.")
+        return _("is required")
     if kind == "extra_forbidden":
         return _("unknown field")
     if kind in ("literal_error", "enum"):

@@ -268,9 +268,11 @@ def consent_add(request, case_id: str, payload: ConsentIn):
         pk=payload.person_id if _is_uuid(payload.person_id) else None,
         participations__case=access.case,
     ).first()
+    errors = []
     version = {"information_version": payload.information_version or ""}
-    form = validated_form(ConsentVersionForm, version, errors=(errors := []))
-    if errors := errors + _consent_errors(payload, person):
+    form = validated_form(ConsentVersionForm, version, errors=errors)
+    errors += _consent_errors(payload, person)
+    if errors:
         invalid(errors)
     rows = referrals.record_consent(
         access.case,

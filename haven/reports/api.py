@@ -17,8 +17,10 @@ from haven.accounts.access import require_capability
 from haven.accounts.models import Organisation
 from haven.accounts.roles import Capability
 from haven.audit.services import record_event
-from haven.hub.content import ASEAN
+from haven.lib import vocabulary
 from haven.lib.ratelimit import begin_attempt, forgive, hit
+from haven.lib.vocabulary import ASEAN
+from haven.lib.vocabulary.schema import LanguageCode
 from haven.reports import services
 from haven.reports.access import access_report, reports_visible_to
 from haven.reports.models import ClosedReason, Exploitation
@@ -40,7 +42,7 @@ class ReportIn(Schema):
     exploitation_types: list[Exploitation] = []
     danger_now: bool = False
     contact: str = Field("", max_length=300)
-    language: Literal["vi", "en"] = "vi"
+    language: LanguageCode = vocabulary.default_language_code()
     province: str = Field("", max_length=100)
 
     @field_validator("country")

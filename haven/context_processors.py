@@ -20,5 +20,5 @@ def languages(request):
             }
             for language in vocabulary.languages()
         ],
-        "text_direction": spoken.direction if spoken else "ltr",
+        "text_direction": spoken.direction if spoken else "ltr",  # base.html writes dir="rtl" only
     }

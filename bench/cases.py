@@ -19,7 +19,7 @@ ciphertexts per column rather than encrypting "" millions of times.
 Then, through Django's test client, signed in (password and second factor) as a case manager
 of one big organisation, it times the case list with common filters, the overdue tasks and
 case pages, and prints p50/p95 per page; then it streams an HTCDS CSV export of Hotline VN's
-cases (a tenth of all: 100,000 for the full run) through haven.cases.exchange_export.
+cases (a tenth of all: 100,000 for the full run) through haven.exchange.export.
 Targets (issue 5): list and case page p95 under 100 ms; export over 5,000 cases/s.
 """
 
@@ -145,7 +145,7 @@ class Generator:
     """Realistic cases from the demo's stories, many times faster than through the services."""
 
     def __init__(self, tables: dict, organisations: list, hotline, rng: random.Random, today):
-        from haven.cases import demo_stories as stories
+        from haven.demo import stories
 
         self.stories = stories
         self.tables = tables
@@ -690,8 +690,8 @@ def measure(figures: dict, rounds: int, pages: int, show_plans: bool) -> None:
     from django.utils import timezone
 
     from haven.accounts.models import User
-    from haven.cases.exchange_export import cases_for_export, export_csv
     from haven.cases.models import Case
+    from haven.exchange.export import cases_for_export, export_csv
 
     today = timezone.localdate()
     organisation = figures["measured"]
@@ -757,8 +757,8 @@ def run(arguments) -> None:
     from django.conf import settings
     from django.core.management import call_command
 
-    from haven.accounts.demo import create_demo_data
     from haven.accounts.models import Organisation
+    from haven.demo.personas import create_demo_data
 
     # Load every page's code now: others edit the tree while the load runs for half an hour.
     # (The case page imports the screening modules late.)

@@ -29,9 +29,9 @@ def main() -> None:
 
     setup_test_environment()
     call_command("migrate", verbosity=0)
-    from haven.accounts.demo import create_demo_data
     from haven.accounts.models import User
     from haven.accounts.services import create_api_token
+    from haven.demo.personas import create_demo_data
 
     create_demo_data(lambda username: "bench-password-123456")
     dave = User.objects.get(username="dave")

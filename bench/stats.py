@@ -496,8 +496,8 @@ def run(arguments) -> None:
     from django.core.management import call_command
     from django.db import connection
 
-    from haven.accounts.demo import create_demo_data
     from haven.accounts.models import Organisation
+    from haven.demo.personas import create_demo_data
     from haven.stats.ctdc import import_file
     from haven.stats.projection import refresh_cases
 

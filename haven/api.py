@@ -11,7 +11,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from haven.accounts.api import TokenAuth
 from haven.accounts.api import router as accounts_router
 from haven.cases.api import router as cases_router
-from haven.cases.api_exchange import router as exchange_router
+from haven.exchange.api import router as exchange_router
 from haven.hub.api import router as hub_router
 from haven.reports.api import public as reports_router
 from haven.reports.api import staff as triage_router

@@ -8,9 +8,9 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from haven.accounts.demo import PERSONAS, create_demo_data
 from haven.accounts.models import Organisation, User
 from haven.accounts.roles import TWO_FACTOR_REQUIRED
+from haven.demo.personas import PERSONAS, create_demo_data
 from haven.hub.content import load_content
 
 PASSWORD = "correct-horse-battery-staple-9"

@@ -137,7 +137,9 @@ INSTALLED_APPS = [
     "haven.reports",
     "haven.screening",
     "haven.cases",
+    "haven.exchange",
     "haven.stats",
+    "haven.demo",
 ]
 
 MIDDLEWARE = [

@@ -5,20 +5,22 @@ from datetime import timedelta
 import pytest
 from django.core.management import call_command
 from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext, override_settings
 from django.utils import timezone
 
 from haven.accounts.models import User
 from haven.audit.models import Event
 from haven.audit.services import verify_chain
 from haven.cases.access import cases_visible_to
-from haven.cases.demo import (
+from haven.cases.models import Case, Change, Participant, Person, Referral, ReferralState, Task
+from haven.demo.cases import (
     DEMO_MARK,
     PHONE_PREFIX,
     create_demo_cases,
     demo_organisations,
     plan_demo_cases,
+    unlogged_queries,
 )
-from haven.cases.models import Case, Change, Participant, Person, Referral, ReferralState, Task
 
 pytestmark = pytest.mark.django_db
 
@@ -154,3 +156,16 @@ def test_the_plan_depends_only_on_the_seed():
     first = plan_demo_cases(50, seed=7, today=today)
     assert first == plan_demo_cases(50, seed=7, today=today)
     assert first != plan_demo_cases(50, seed=8, today=today)
+
+
+def test_the_seeding_keeps_no_query_log_even_with_debug_on():
+    with override_settings(DEBUG=True):
+        connection.queries_log.clear()
+        with unlogged_queries():
+            assert Case.objects.exists()
+        assert connection.queries == []
+        assert Case.objects.exists()  # outside, DEBUG logs queries again
+        assert len(connection.queries) == 1
+    with CaptureQueriesContext(connection) as counted, unlogged_queries():
+        assert Case.objects.exists()
+    assert len(counted) == 1  # a test that counts queries still sees them

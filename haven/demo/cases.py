@@ -20,20 +20,10 @@ from datetime import date, datetime, time, timedelta
 
 from django.db import connection, transaction
 from django.db.models import Max
-from django.test.utils import override_settings
 from django.utils import timezone
 
-from haven.accounts.demo import ORGANISATIONS
 from haven.accounts.models import Organisation, User
 from haven.cases import referrals, services
-from haven.cases.demo_plan import (
-    DEFAULT_SEED,
-    DEMO_MARK,
-    PHONE_PREFIX,
-    USERNAMES,
-    CasePlan,
-    plan_demo_cases,
-)
 from haven.cases.models import (
     Case,
     Change,
@@ -49,6 +39,15 @@ from haven.cases.models import (
     Task,
     TraffickingEvent,
 )
+from haven.demo.personas import ORGANISATIONS
+from haven.demo.plan import (
+    DEFAULT_SEED,
+    DEMO_MARK,
+    PHONE_PREFIX,
+    USERNAMES,
+    CasePlan,
+    plan_demo_cases,
+)
 
 __all__ = [
     "DEMO_MARK",
@@ -56,6 +55,7 @@ __all__ = [
     "create_demo_cases",
     "demo_organisations",
     "plan_demo_cases",
+    "unlogged_queries",
 ]
 
 MOVED = [
@@ -252,6 +252,25 @@ class _Maker:
         return case
 
 
+@contextmanager
+def unlogged_queries():
+    """Run on the default connection without Django's query log, even with DEBUG on.
+
+    With DEBUG on (as in `make run`), Django wraps every cursor to log its queries and, on
+    SQLite, quotes their parameters with one more query each: that would add half again to the
+    ~40,000 writes of the demo. Only this thread's connection is affected, not the settings;
+    a test that counts queries (Django's `force_debug_cursor`) still counts them.
+    """
+    if connection.force_debug_cursor or "make_debug_cursor" in vars(connection):
+        yield
+        return
+    connection.make_debug_cursor = connection.make_cursor
+    try:
+        yield
+    finally:
+        del connection.make_debug_cursor
+
+
 def demo_organisations() -> dict:
     names = {demo.key: demo.name for demo in ORGANISATIONS}
     found = {o.name: o for o in Organisation.objects.filter(name__in=names.values())}
@@ -260,9 +279,7 @@ def demo_organisations() -> dict:
 
 def create_demo_cases(count: int = 200, seed: int = DEFAULT_SEED) -> int:
     """Make the demo cases unless the demo organisations already have cases; return how many."""
-    # With DEBUG on (as in `make run`), Django logs every query and, on SQLite, quotes its
-    # parameters with one more query each: that would add half again to the ~40,000 writes.
-    with override_settings(DEBUG=False), transaction.atomic():
+    with unlogged_queries(), transaction.atomic():
         organisations = demo_organisations()
         if len(organisations) < len(ORGANISATIONS):
             raise RuntimeError("Create the demo organisations and accounts first (seed_demo).")

@@ -1,6 +1,6 @@
 """The demo cases as a plan: pure data drawn from a seed, the same for the same seed and day.
 
-`haven.cases.demo` makes the plan through the services. Everything here is invented; see the
+`haven.demo.cases` makes the plan through the services. Everything here is invented; see the
 note at the top of that module.
 """
 
@@ -10,8 +10,8 @@ from datetime import date, timedelta
 
 from django.utils import timezone
 
-from haven.cases import demo_stories as stories
 from haven.cases.models import LIVE_STATES, ReferralState
+from haven.demo import stories
 
 DEFAULT_SEED = 111  # the child protection hotline's number; any integer will do
 DEMO_MARK = "[demo]"
@@ -40,7 +40,7 @@ class PersonPlan:
 
 @dataclass
 class CasePlan:
-    organisation: str  # a key of accounts.demo.ORGANISATIONS
+    organisation: str  # a key of demo.personas.ORGANISATIONS
     worker: str
     opened: date
     values: dict

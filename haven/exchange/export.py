@@ -21,17 +21,6 @@ from operator import attrgetter
 from django.utils import timezone
 
 from haven.audit.services import record_event
-from haven.cases.exchange import (
-    CASE_ONLY_JSON,
-    CONSENT_COLUMNS,
-    CORE_COLUMNS,
-    EVENT_COLUMNS,
-    EXTENDED_COLUMNS,
-    PERPETRATOR_COLUMNS,
-    SERVICE_COLUMNS,
-    Kind,
-)
-from haven.cases.exchange_values import cell_writer, json_writer
 from haven.cases.models import (
     Case,
     Consent,
@@ -43,6 +32,17 @@ from haven.cases.models import (
     TraffickingEvent,
 )
 from haven.cases.sharing import current_answers
+from haven.exchange.columns import (
+    CASE_ONLY_JSON,
+    CONSENT_COLUMNS,
+    CORE_COLUMNS,
+    EVENT_COLUMNS,
+    EXTENDED_COLUMNS,
+    PERPETRATOR_COLUMNS,
+    SERVICE_COLUMNS,
+    Kind,
+)
+from haven.exchange.values import cell_writer, json_writer
 
 CHUNK_SIZE = 2000
 CONSENT_ITEMS = tuple(ConsentItem.values)

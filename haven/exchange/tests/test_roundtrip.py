@@ -7,10 +7,10 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from haven.audit.models import Event
-from haven.cases.exchange_export import cases_for_export, export_json
-from haven.cases.exchange_import import import_json
 from haven.cases.models import Case
-from haven.cases.tests.test_exchange import (
+from haven.exchange.export import cases_for_export, export_json
+from haven.exchange.importer import import_json
+from haven.exchange.tests.helpers import (
     GOOD,
     TEMPLATE_HEADER,
     closed_case,

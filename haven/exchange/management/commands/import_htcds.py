@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from haven.accounts.models import Organisation, User
-from haven.cases.exchange_import import import_bytes
+from haven.exchange.importer import import_bytes
 
 
 class Command(BaseCommand):

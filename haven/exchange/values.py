@@ -14,7 +14,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django_countries import countries
 
-from haven.cases.exchange import Column, Kind
+from haven.exchange.columns import Column, Kind
 
 PHONE = re.compile(r"^\+?[1-9]\d{1,14}$")  # HTCDS: E.164
 PHONE_SEPARATORS = re.compile(r"[\s\-.()]")

@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand
 
-from haven.accounts.demo import PERSONAS, create_demo_data
 from haven.accounts.services import generate_password
-from haven.cases.demo import create_demo_cases
+from haven.demo.cases import create_demo_cases
+from haven.demo.personas import PERSONAS, create_demo_data
 
 
 class Command(BaseCommand):

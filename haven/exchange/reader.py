@@ -1,22 +1,22 @@
-"""HTCDS import: read every row into plain records first, name each problem, then write or not.
+"""HTCDS import, the reading: every row into plain records first, each problem named.
 
 CSV rows become cases (rows sharing a `cas_Reference` form one case, each row a victim); the
-JSON of `exchange_export.export_json` comes back case by case. Nothing is written while reading;
-`exchange_write.write_cases` then writes the valid cases in one transaction. docs/exchange.md
+JSON of `export.export_json` comes back case by case. Nothing is written while reading;
+`importer` then writes the valid cases in one transaction, or nothing. docs/exchange.md
 describes the rules.
 """
 
 import csv
 import difflib
 import io
-import json
 from dataclasses import dataclass, field
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from haven.accounts.models import Organisation
-from haven.cases.exchange import (
+from haven.cases.models import ConsentItem, ParticipantRole
+from haven.exchange.columns import (
     CONSENT_COLUMNS,
     CORE_COLUMNS,
     EVENT_COLUMNS,
@@ -26,18 +26,16 @@ from haven.cases.exchange import (
     SERVICE_COLUMNS,
     TEMPLATE_LABELS,
     UNNAMED_AFTER,
-    ImportResult,
     Kind,
     Problem,
 )
-from haven.cases.exchange_export import (
+from haven.exchange.export import (
     JSON_CASE_COLUMNS,
     JSON_FORMAT,
     JSON_PARTICIPANT_COLUMNS,
     JSON_PERSON_COLUMNS,
 )
-from haven.cases.exchange_values import Invalid, Reader
-from haven.cases.models import ConsentItem, ParticipantRole
+from haven.exchange.values import Invalid, Reader
 
 CSV_COLUMNS = {column.name.casefold(): column for column in CORE_COLUMNS + EXTENDED_COLUMNS}
 ALIASES = {alias.casefold(): name for alias, name in HEADER_ALIASES.items()}
@@ -392,95 +390,3 @@ def parse_json(data, organisation, reader: Reader | None = None) -> Parsed:
     for record in parsed.cases:
         _finish(record, organisation)
     return parsed
-
-
-# Import ----------------------------------------------------------------------------------------
-
-
-def _run(parsed: Parsed, fmt: str, *, organisation, actor, dry_run, skip_invalid) -> ImportResult:
-    from haven.cases.exchange_write import write_cases
-
-    result = ImportResult(format=fmt, problems=parsed.problems, rows=parsed.rows, dry_run=dry_run)
-    if parsed.fatal:
-        result.blocked = True
-        return result
-    valid = [record for record in parsed.cases if not record.invalid]
-    result.invalid_rows = sum(len(record.rows) for record in parsed.cases if record.invalid)
-    result.cases = len(valid)
-    result.people = sum(len(record.participants) for record in valid)
-    result.events = sum(len(record.events) for record in valid)
-    result.services = sum(len(record.services) for record in valid)
-    result.consents = sum(len(p.consents) for record in valid for p in record.participants)
-    if result.problems and (not skip_invalid or not valid):
-        result.blocked = True
-    if dry_run or result.blocked:
-        return result
-    result.references = write_cases(valid, organisation=organisation, actor=actor, result=result)
-    result.written = True
-    return result
-
-
-def import_rows(
-    rows, *, organisation, actor, dry_run: bool = False, skip_invalid: bool = False
-) -> ImportResult:
-    """Import CSV rows (the header first). By default all or nothing; see docs/exchange.md."""
-    parsed = parse_csv(rows, organisation)
-    return _run(
-        parsed,
-        "csv",
-        organisation=organisation,
-        actor=actor,
-        dry_run=dry_run,
-        skip_invalid=skip_invalid,
-    )
-
-
-def import_json(
-    data, *, organisation, actor, dry_run: bool = False, skip_invalid: bool = False
-) -> ImportResult:
-    """Import a parsed JSON document; "row" in its problems is the case's position, from 1."""
-    parsed = parse_json(data, organisation)
-    return _run(
-        parsed,
-        "json",
-        organisation=organisation,
-        actor=actor,
-        dry_run=dry_run,
-        skip_invalid=skip_invalid,
-    )
-
-
-def detect_format(content: bytes, filename: str = "") -> str:
-    name = filename.lower()
-    if name.endswith(".json"):
-        return "json"
-    if name.endswith((".csv", ".txt", ".tsv")):
-        return "csv"
-    return "json" if content.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"{", b"[") else "csv"
-
-
-def import_bytes(content: bytes, *, filename: str = "", **options) -> ImportResult:
-    """Import a file's content: CSV or JSON by its name, or else by its first character."""
-    fmt = detect_format(content, filename)
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        problem = Problem(None, "file", _("is not UTF-8 text: save it as “CSV UTF-8”"))
-        return ImportResult(format=fmt, problems=[problem], blocked=True)
-    if fmt == "csv":
-        try:
-            rows = csv_rows(text)
-        except csv.Error as error:
-            problem = Problem(None, "file", _("is not valid CSV: %(error)s") % {"error": error})
-            return ImportResult(format=fmt, problems=[problem], blocked=True)
-        return import_rows(rows, **options)
-    try:
-        data = json.loads(text)
-    except ValueError as error:
-        problem = Problem(
-            None,
-            "file",
-            _("is not valid JSON (line %(line)s)") % {"line": getattr(error, "lineno", "?")},
-        )
-        return ImportResult(format=fmt, problems=[problem], blocked=True)
-    return import_json(data, **options)

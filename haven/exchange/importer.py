@@ -1,16 +1,24 @@
-"""Write imported cases: in bulk, in one transaction, with field history and one audit event.
+"""HTCDS import: read a file with `reader`, then write its valid cases, or not.
+
+`import_bytes`, `import_rows` and `import_json` are the entry points (the API and the command
+`haven import_htcds` call them). By default an import is all or nothing; docs/exchange.md
+describes the rules.
 
 The services in `haven.cases.services` write one case at a time, each with its own audit
 event; an import of thousands of cases writes the same rows (the case, people, participants,
-events, services, consent, and a history row per field set) with `bulk_create`, and one
-`cases.imported` event that counts them. The records were checked when they were read.
+events, services, consent, and a history row per field set) with `bulk_create`, in one
+transaction, and one `cases.imported` event that counts them. The records were checked when
+they were read.
 """
 
+import csv
+import json
 from datetime import timedelta
 from itertools import count
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from haven.audit.services import record_event
 from haven.cases.models import (
@@ -25,6 +33,8 @@ from haven.cases.models import (
     new_case_reference,
 )
 from haven.cases.services import _text as history_text
+from haven.exchange.columns import ImportResult, Problem
+from haven.exchange.reader import Parsed, csv_rows, parse_csv, parse_json
 
 BATCH_SIZE = 1000
 EMPTY_VALUES = (None, "", [], False)
@@ -153,3 +163,93 @@ def write_cases(records, *, organisation, actor, result) -> dict[str, str]:
         summary={"format": result.format, **result.counts()},
     )
     return references
+
+
+# Import ----------------------------------------------------------------------------------------
+
+
+def _run(parsed: Parsed, fmt: str, *, organisation, actor, dry_run, skip_invalid) -> ImportResult:
+    result = ImportResult(format=fmt, problems=parsed.problems, rows=parsed.rows, dry_run=dry_run)
+    if parsed.fatal:
+        result.blocked = True
+        return result
+    valid = [record for record in parsed.cases if not record.invalid]
+    result.invalid_rows = sum(len(record.rows) for record in parsed.cases if record.invalid)
+    result.cases = len(valid)
+    result.people = sum(len(record.participants) for record in valid)
+    result.events = sum(len(record.events) for record in valid)
+    result.services = sum(len(record.services) for record in valid)
+    result.consents = sum(len(p.consents) for record in valid for p in record.participants)
+    if result.problems and (not skip_invalid or not valid):
+        result.blocked = True
+    if dry_run or result.blocked:
+        return result
+    result.references = write_cases(valid, organisation=organisation, actor=actor, result=result)
+    result.written = True
+    return result
+
+
+def import_rows(
+    rows, *, organisation, actor, dry_run: bool = False, skip_invalid: bool = False
+) -> ImportResult:
+    """Import CSV rows (the header first). By default all or nothing; see docs/exchange.md."""
+    parsed = parse_csv(rows, organisation)
+    return _run(
+        parsed,
+        "csv",
+        organisation=organisation,
+        actor=actor,
+        dry_run=dry_run,
+        skip_invalid=skip_invalid,
+    )
+
+
+def import_json(
+    data, *, organisation, actor, dry_run: bool = False, skip_invalid: bool = False
+) -> ImportResult:
+    """Import a parsed JSON document; "row" in its problems is the case's position, from 1."""
+    parsed = parse_json(data, organisation)
+    return _run(
+        parsed,
+        "json",
+        organisation=organisation,
+        actor=actor,
+        dry_run=dry_run,
+        skip_invalid=skip_invalid,
+    )
+
+
+def detect_format(content: bytes, filename: str = "") -> str:
+    name = filename.lower()
+    if name.endswith(".json"):
+        return "json"
+    if name.endswith((".csv", ".txt", ".tsv")):
+        return "csv"
+    return "json" if content.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"{", b"[") else "csv"
+
+
+def import_bytes(content: bytes, *, filename: str = "", **options) -> ImportResult:
+    """Import a file's content: CSV or JSON by its name, or else by its first character."""
+    fmt = detect_format(content, filename)
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        problem = Problem(None, "file", _("is not UTF-8 text: save it as “CSV UTF-8”"))
+        return ImportResult(format=fmt, problems=[problem], blocked=True)
+    if fmt == "csv":
+        try:
+            rows = csv_rows(text)
+        except csv.Error as error:
+            problem = Problem(None, "file", _("is not valid CSV: %(error)s") % {"error": error})
+            return ImportResult(format=fmt, problems=[problem], blocked=True)
+        return import_rows(rows, **options)
+    try:
+        data = json.loads(text)
+    except ValueError as error:
+        problem = Problem(
+            None,
+            "file",
+            _("is not valid JSON (line %(line)s)") % {"line": getattr(error, "lineno", "?")},
+        )
+        return ImportResult(format=fmt, problems=[problem], blocked=True)
+    return import_json(data, **options)

@@ -16,8 +16,8 @@ from ninja.errors import HttpError
 
 from haven.accounts.access import require_capability
 from haven.accounts.roles import Capability
-from haven.cases.exchange_export import cases_for_export, export_csv, export_json, record_export
-from haven.cases.exchange_import import import_bytes
+from haven.exchange.export import cases_for_export, export_csv, export_json, record_export
+from haven.exchange.importer import import_bytes
 
 router = Router(tags=["case exchange"])
 

@@ -3,7 +3,7 @@ import os
 from django.core.management.base import BaseCommand, CommandError
 
 from haven.accounts.models import Organisation
-from haven.cases.exchange_export import cases_for_export, export_csv, export_json, record_export
+from haven.exchange.export import cases_for_export, export_csv, export_json, record_export
 
 
 class Command(BaseCommand):

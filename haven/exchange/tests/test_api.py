@@ -1,6 +1,6 @@
 """The exchange API: export only your organisation's cases, import with errors by row and field.
 
-The router is `haven.cases.api_exchange.router`, mounted in `haven/api.py` before the cases
+The router is `haven.exchange.api.router`, mounted in `haven/api.py` before the cases
 router (whose `/cases/{case_id}` would otherwise answer for `/cases/export`).
 """
 
@@ -15,7 +15,7 @@ from haven.accounts.services import create_api_token
 from haven.audit.models import Event
 from haven.cases.models import Case
 from haven.cases.tests.helpers import make_case
-from haven.cases.tests.test_exchange import GOOD, TEMPLATE_HEADER, csv_file, rich_case
+from haven.exchange.tests.helpers import GOOD, TEMPLATE_HEADER, csv_file, rich_case
 
 pytestmark = pytest.mark.django_db
 EXPORT = "/api/v1/cases/export"

@@ -1,7 +1,7 @@
 """HTCDS exchange vocabulary: the columns of the CSV and the keys of the JSON, and the results.
 
 One `Column` per HTCDS field (or Haven extension) says where the value lives in the models and
-what kind of value it is; `exchange_values` writes and reads values by kind. The export and
+what kind of value it is; `values` writes and reads values by kind. The export and
 import modules share these tables, so the two directions cannot drift apart. The formats are
 described in docs/exchange.md.
 """

@@ -1,21 +1,24 @@
 """Template context shared by every page."""
 
-from django.conf import settings
 from django.urls import translate_url
 from django.utils.translation import get_language
+
+from haven.lib import vocabulary
 
 
 def languages(request):
     """Links to the same page in each language, so switching needs no cookie and no JavaScript."""
     current = get_language()
+    spoken = vocabulary.get_language(current)
     return {
         "language_links": [
             {
-                "code": code,
-                "name": name,
-                "url": translate_url(request.get_full_path(), code),
-                "current": code == current,
+                "code": language.code,
+                "name": language.native_name,
+                "url": translate_url(request.get_full_path(), language.code),
+                "current": language.code == current,
             }
-            for code, name in settings.LANGUAGES
-        ]
+            for language in vocabulary.languages()
+        ],
+        "text_direction": spoken.direction if spoken else "ltr",  # base.html writes dir="rtl" only
     }

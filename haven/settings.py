@@ -24,6 +24,12 @@ from haven.lib.env import (
     new_encryption_key,
     parse_encryption_keys,
 )
+from haven.lib.vocabulary import (
+    ASEAN,
+    default_language_code,
+    django_languages,
+    language_codes,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DEBUG = env_bool("HAVEN_DEBUG", False)
@@ -254,9 +260,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024  # form fields; files are limited 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 200
 
 # The country this deployment serves first: its help page is the home page's "Get help now".
-HAVEN_COUNTRY = env_choice(
-    "HAVEN_COUNTRY", "VN", ["BN", "KH", "ID", "LA", "MY", "MM", "PH", "SG", "TH", "VN"]
-)
+HAVEN_COUNTRY = env_choice("HAVEN_COUNTRY", "VN", list(ASEAN))
 
 # Anonymous reports.
 HAVEN_REPORT_RETENTION_DAYS = env_int("HAVEN_REPORT_RETENTION_DAYS", 90, minimum=8, maximum=3650)
@@ -269,7 +273,7 @@ HAVEN_REPORTS_PER_HOUR = env_int("HAVEN_REPORTS_PER_HOUR", 10, minimum=1, maximu
 HAVEN_MAX_ATTACHMENTS = env_int("HAVEN_MAX_ATTACHMENTS", 5, minimum=0, maximum=20)
 HAVEN_ATTACHMENT_MAX_MB = env_int("HAVEN_ATTACHMENT_MAX_MB", 10, minimum=1, maximum=50)
 # Uploaded files stay in memory and are encrypted before storage: never a clear copy on disk.
-FILE_UPLOAD_HANDLERS = ["haven.reports.uploads.MemoryOnlyUploadHandler"]
+FILE_UPLOAD_HANDLERS = ["haven.lib.upload_handlers.MemoryOnlyUploadHandler"]
 DATA_UPLOAD_MAX_NUMBER_FILES = max(HAVEN_MAX_ATTACHMENTS, 1)
 
 # Published statistics: differential-privacy budget per figure (0: no noise, small cells hidden).
@@ -304,9 +308,11 @@ EMAIL_USE_TLS = env_bool("HAVEN_SMTP_TLS", True)
 DEFAULT_FROM_EMAIL = os.environ.get("HAVEN_FROM_EMAIL", "").strip() or "haven@localhost"
 HAVEN_SITE_URL = os.environ.get("HAVEN_SITE_URL", "").strip().rstrip("/") or "http://127.0.0.1:8000"
 
-# Languages: Vietnamese and English first; pages live under /<lang>/.
-LANGUAGE_CODE = env_choice("HAVEN_DEFAULT_LANGUAGE", "vi", ["vi", "en"])
-LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
+# Languages: the ones in haven/lib/vocabulary (see docs/languages.md); pages live under /<lang>/.
+LANGUAGE_CODE = env_choice(
+    "HAVEN_DEFAULT_LANGUAGE", default_language_code(), list(language_codes())
+)
+LANGUAGES = django_languages()
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 USE_TZ = True

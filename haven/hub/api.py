@@ -1,20 +1,22 @@
 """The public part of the JSON API: search, articles and help-lines (no token needed)."""
 
 from datetime import date
-from typing import Literal
 
-from django.shortcuts import get_object_or_404
+from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from ninja.errors import ValidationError
 
 from haven.hub import markdown
-from haven.hub.content import ASEAN
-from haven.hub.models import Article, CountryNote, HelpLine, Service
+from haven.hub.models import CountryNote, HelpLine, Service
 from haven.hub.search import QueryError, search
+from haven.hub.selectors import readable_article
+from haven.lib import vocabulary
+from haven.lib.vocabulary import ASEAN
+from haven.lib.vocabulary.schema import LanguageCode
 
 router = Router(tags=["information hub"], auth=None)
-Language = Literal["vi", "en"]
+DEFAULT_LANGUAGE = vocabulary.default_language_code()
 
 
 class ResultOut(Schema):
@@ -37,7 +39,7 @@ class SearchOut(Schema):
 
 class SearchParameters(Schema):
     q: str
-    lang: Language = "vi"
+    lang: LanguageCode = DEFAULT_LANGUAGE
     limit: int = 10
 
 
@@ -73,8 +75,10 @@ class ArticleOut(Schema):
 
 
 @router.get("/articles/{slug}", response=ArticleOut, summary="One article in one language")
-def article_endpoint(request, slug: str, lang: Language = "vi"):
-    article = get_object_or_404(Article, slug=slug, language=lang, published=True)
+def article_endpoint(request, slug: str, lang: LanguageCode = DEFAULT_LANGUAGE):
+    article = readable_article(slug, lang)  # a language without the article reads English
+    if article is None:
+        raise Http404
     return {
         "slug": article.slug,
         "lang": article.language,
@@ -85,7 +89,7 @@ def article_endpoint(request, slug: str, lang: Language = "vi"):
         "sources": article.sources,
         "reviewed": article.reviewed,
         "body_markdown": article.body,
-        "body_html": markdown.render(article.body, lang),
+        "body_html": markdown.render(article.body, article.language),
     }
 
 
@@ -133,7 +137,7 @@ def _country(note, lines, services) -> dict:
     code = str(note.country)
     return {
         "code": code,
-        "name": note.name,
+        "name": vocabulary.country_names(code),
         "note": note.note,
         "lines": lines,
         "services": [_service(service) for service in services if str(service.country) == code],

@@ -15,6 +15,7 @@ import yaml
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from haven.audit.services import record_event
@@ -31,11 +32,11 @@ from haven.hub.models import (
     SearchTotals,
     Service,
 )
+from haven.lib import vocabulary
+from haven.lib.vocabulary import ASEAN
 
-ASEAN = ["BN", "KH", "ID", "LA", "MY", "MM", "PH", "SG", "TH", "VN"]
-LANGUAGES = ("vi", "en")
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-ARTICLE_FILE = re.compile(r"^(?P<slug>[a-z0-9-]+)\.(?P<language>[a-z]{2})\.md$")
+ARTICLE_FILE = re.compile(r"^(?P<slug>[a-z0-9-]+)\.(?P<language>[a-z]{2,3}(?:-[a-z]+)?)\.md$")
 FRONT_MATTER = re.compile(r"\A---\n(?P<meta>.*?)\n---\n(?P<body>.*)\Z", re.DOTALL)
 
 
@@ -70,6 +71,11 @@ def _fail(path: Path, problem: str):
     raise ContentError(f"{path.name}: {problem}")
 
 
+def _either(codes) -> str:
+    """ "vi or en", for messages."""
+    return " or ".join(codes)
+
+
 def _yaml_problem(error: yaml.YAMLError, offset: int = 0) -> str:
     mark = getattr(error, "problem_mark", None)
     problem = getattr(error, "problem", None) or error.__class__.__name__
@@ -93,7 +99,8 @@ def parse_article(path: Path) -> ArticleFile:
         _fail(path, "is not UTF-8")
     name = ARTICLE_FILE.match(path.name)
     if not name:
-        _fail(path, "file names must look like <slug>.<vi|en>.md")
+        codes = "|".join(vocabulary.language_codes())
+        _fail(path, f"file names must look like <slug>.<{codes}>.md")
     parts = FRONT_MATTER.match(source.replace("\r\n", "\n"))
     if not parts:
         _fail(path, "must start with a front matter block between two '---' lines")
@@ -111,8 +118,12 @@ def parse_article(path: Path) -> ArticleFile:
             f"'slug' must be lower-case words joined by hyphens and match the file name ({name['slug']})",
         )
     language = _text(path, meta, "language")
-    if language not in LANGUAGES or language != name["language"]:
-        _fail(path, f"'language' must be vi or en and match the file name ({name['language']})")
+    codes = vocabulary.language_codes()
+    if language not in codes or language != name["language"]:
+        _fail(
+            path,
+            f"'language' must be {_either(codes)} and match the file name ({name['language']})",
+        )
     kind = _text(path, meta, "kind")
     if kind not in ArticleKind.values:
         _fail(path, f"'kind' must be one of {', '.join(ArticleKind.values)}, not {kind!r}")
@@ -178,9 +189,11 @@ def index_article(article: Article) -> None:
 def _check_links(files: list[ArticleFile], countries: set[str]) -> None:
     slugs = {(item.values["slug"], item.values["language"]) for item in files}
     for item in files:
+        # A language that is not complete may link to an article it reads in English.
+        readable = vocabulary.fallback_codes(item.values["language"])
         for target in markdown.internal_links(item.values["body"]):
-            kind, _, value = target.partition(":")
-            if kind == "article" and (value, item.values["language"]) not in slugs:
+            kind, _colon, value = target.partition(":")
+            if kind == "article" and not any((value, code) in slugs for code in readable):
                 _fail(
                     item.path,
                     f"links to article:{value}, which has no {item.values['language']} file",
@@ -227,14 +240,23 @@ def _load_articles(files: list[ArticleFile], report: LoadReport, force: bool) ->
             ).delete()
 
 
-def _bilingual(path: Path, where: str, value, required: bool = True) -> dict:
+def _texts(path: Path, where: str, value, required: bool = True) -> dict:
+    """A text in every complete language (vi, en) and in any other language Haven speaks."""
     if value is None and not required:
         return {}
+    complete = vocabulary.complete_language_codes()
     if not isinstance(value, dict) or any(
-        not str(value.get(language, "")).strip() for language in LANGUAGES
+        not str(value.get(language, "")).strip() for language in complete
     ):
-        _fail(path, f"{where} needs text in both vi and en")
-    return {language: str(value[language]).strip() for language in LANGUAGES}
+        _fail(path, f"{where} needs text in {' and '.join(complete)}")
+    unknown = sorted(set(value) - set(vocabulary.language_codes()))
+    if unknown:
+        _fail(path, f"{where} has text in {unknown[0]!r}, which is not a language Haven speaks")
+    return {
+        language: str(value[language]).strip()
+        for language in vocabulary.language_codes()
+        if str(value.get(language, "")).strip()
+    }
 
 
 def parse_helplines(path: Path) -> tuple[str, list[dict], list[dict]]:
@@ -252,11 +274,13 @@ def parse_helplines(path: Path) -> tuple[str, list[dict], list[dict]]:
             _fail(path, f"country {code!r} is not an ASEAN member state code")
         if code in {country["country"] for country in countries}:
             _fail(path, f"country {code} appears twice")
+        if "name" in entry:
+            _fail(path, f"{code}: country names come from haven/lib/vocabulary, remove 'name'")
         countries.append(
             {
                 "country": code,
-                "name": _bilingual(path, f"{code} name", entry.get("name")),
-                "note": _bilingual(path, f"{code} note", entry.get("note"), required=False),
+                "name": vocabulary.country_names(code),
+                "note": _texts(path, f"{code} note", entry.get("note"), required=False),
             }
         )
         entries = entry.get("lines") or []
@@ -286,10 +310,10 @@ def parse_helplines(path: Path) -> tuple[str, list[dict], list[dict]]:
                     "number": number,
                     "kind": line["kind"],
                     "also": list(line.get("also") or []),
-                    "name": _bilingual(path, f"{where} name", line.get("name")),
-                    "operator": _bilingual(path, f"{where} operator", line.get("operator")),
-                    "hours": _bilingual(path, f"{where} hours", line.get("hours")),
-                    "note": _bilingual(path, f"{where} note", line.get("note"), required=False),
+                    "name": _texts(path, f"{where} name", line.get("name")),
+                    "operator": _texts(path, f"{where} operator", line.get("operator")),
+                    "hours": _texts(path, f"{where} hours", line.get("hours")),
+                    "note": _texts(path, f"{where} note", line.get("note"), required=False),
                     "free": line.get("free"),
                     "languages": list(line.get("languages") or []),
                     "verified": verified,
@@ -301,7 +325,8 @@ def parse_helplines(path: Path) -> tuple[str, list[dict], list[dict]]:
 
 
 def helpline_text(country: CountryNote, lines: list[HelpLine], language: str) -> str:
-    parts = [country.name.get(language, ""), country.note.get(language, "")]
+    code = str(country.country)
+    parts = [vocabulary.country_name(code, language), vocabulary.localised(country.note, language)]
     for line in lines:
         parts += [
             line.text("name", language),
@@ -313,30 +338,28 @@ def helpline_text(country: CountryNote, lines: list[HelpLine], language: str) ->
     return " ".join(part for part in parts if part)
 
 
-HELP_TITLES = {"vi": "Đường dây nóng và trợ giúp: {name}", "en": "Help-lines: {name}"}
-
-
 def index_country(code: str) -> None:
     country = CountryNote.objects.filter(country=code).first()
     if country is None:
-        for language in LANGUAGES:
-            search.remove_document(source="helpline", key=code, language=language)
+        search.remove_document(source="helpline", key=code)
         return
     lines = list(HelpLine.objects.filter(country=code))
-    for language in LANGUAGES:
+    for language in vocabulary.language_codes():
+        with override(language):
+            title = _("Help-lines: %(name)s") % {"name": vocabulary.country_name(code, language)}
         search.index_document(
             source="helpline",
             key=code,
             language=language,
             kind="helpline",
-            title=HELP_TITLES[language].format(name=country.name.get(language, code)),
+            title=title,
             url=help_url(code, language),
             text=helpline_text(country, lines, language),
         )
 
 
 def index_service(service: Service) -> None:
-    for language in LANGUAGES:
+    for language in vocabulary.language_codes():
         if not service.published:
             search.remove_document(source="service", key=str(service.pk), language=language)
             continue
@@ -403,10 +426,13 @@ def load_content(root: Path, *, force: bool = False) -> LoadReport:
     pairs = {}
     for item in files:
         pairs.setdefault(item.values["slug"], set()).add(item.values["language"])
+    complete = vocabulary.complete_language_codes()
     for slug, languages in sorted(pairs.items()):
-        if languages != set(LANGUAGES):
-            missing = ", ".join(sorted(set(LANGUAGES) - languages))
-            raise ContentError(f"{slug}: every article needs both languages; missing {missing}")
+        if not languages >= set(complete):
+            missing = ", ".join(sorted(set(complete) - languages))
+            raise ContentError(
+                f"{slug}: every article needs {' and '.join(complete)}; missing {missing}"
+            )
     _check_links(files, {country["country"] for country in countries})
 
     report = LoadReport()

@@ -1,9 +1,9 @@
 from django import forms
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
-from django_countries import countries
 
-from haven.hub.content import ASEAN
 from haven.hub.models import Service
+from haven.lib import vocabulary
 
 
 class ServiceForm(forms.ModelForm):
@@ -24,7 +24,9 @@ class ServiceForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["country"].choices = [(code, countries.name(code)) for code in ASEAN]
+        self.fields["country"].choices = vocabulary.country_choices(
+            get_language(), codes=vocabulary.ASEAN
+        )
 
     def clean_phone(self):
         phone = self.cleaned_data["phone"].strip()

@@ -8,8 +8,9 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from haven.accounts.models import Organisation
+from haven.lib import vocabulary
 
-LANGUAGE_CHOICES = [("vi", "Tiếng Việt"), ("en", "English")]
+LANGUAGE_CHOICES = [(language.code, language.native_name) for language in vocabulary.LANGUAGES]
 
 
 class ArticleKind(models.TextChoices):
@@ -89,8 +90,7 @@ class HelpLine(models.Model):
         return f"{self.country} {self.number}"
 
     def text(self, field: str, language: str) -> str:
-        values = getattr(self, field) or {}
-        return values.get(language) or values.get("en") or ""
+        return vocabulary.localised(getattr(self, field) or {}, language)
 
     @property
     def dial(self) -> str:

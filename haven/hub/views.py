@@ -8,9 +8,11 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 from haven.hub import markdown
-from haven.hub.content import ASEAN
-from haven.hub.models import Article, ArticleKind, CountryNote, HelpLine, Service
+from haven.hub.models import ArticleKind, CountryNote, HelpLine, Service
 from haven.hub.search import QueryError, search
+from haven.hub.selectors import readable_article, readable_articles
+from haven.lib import vocabulary
+from haven.lib.vocabulary import ASEAN
 
 SECTIONS = [
     (ArticleKind.GUIDE, _("Guides")),
@@ -28,16 +30,14 @@ def home(request):
     language = _language()
     country = CountryNote.objects.filter(country=settings.HAVEN_COUNTRY).first()
     lines = HelpLine.objects.filter(country=settings.HAVEN_COUNTRY, verified=True)[:2]
-    guides = Article.objects.filter(language=language, published=True, kind=ArticleKind.GUIDE)[:6]
+    guides = readable_articles(language, kind=ArticleKind.GUIDE)[:6]
     context = {"country": country, "lines": lines, "guides": guides}
     return render(request, "hub/home.html", context)
 
 
 @require_safe
 def library(request):
-    articles = Article.objects.filter(language=_language(), published=True).only(
-        "slug", "kind", "title", "summary"
-    )
+    articles = readable_articles(_language(), "kind", "title", "summary")
     sections = [
         (kind, label, [article for article in articles if article.kind == kind])
         for kind, label in SECTIONS
@@ -48,7 +48,9 @@ def library(request):
 @require_safe
 def article(request, slug):
     language = _language()
-    item = get_object_or_404(Article, slug=slug, language=language, published=True)
+    item = readable_article(slug, language)  # a language without the article reads English
+    if item is None:
+        raise Http404
     context = {"article": item, "body": markdown.render(item.body, language)}
     return render(request, "hub/article.html", context)
 
@@ -58,7 +60,11 @@ def help_index(request):
     notes = {str(note.country): note for note in CountryNote.objects.all()}
     language = _language()
     countries = sorted(
-        ((code.lower(), notes[code].name.get(language, code)) for code in ASEAN if code in notes),
+        (
+            (code.lower(), vocabulary.country_name(code, language))
+            for code in ASEAN
+            if code in notes
+        ),
         key=lambda item: (item[0] != settings.HAVEN_COUNTRY.lower(), item[1]),
     )
     return render(request, "hub/help_index.html", {"countries": countries})
@@ -84,8 +90,8 @@ def help_country(request, country):
     services = Service.objects.filter(country=code, published=True).select_related("organisation")
     context = {
         "code": code,
-        "name": note.name.get(language, code),
-        "note": note.note.get(language, ""),
+        "name": vocabulary.country_name(code, language),
+        "note": vocabulary.localised(note.note, language),
         "lines": lines,
         "services": services,
     }
@@ -101,7 +107,7 @@ def search_page(request):
         try:
             results = search(query, _language(), limit=20)
             if not results.results:
-                other = "en" if _language() == "vi" else "vi"
+                other = "vi" if _language() == vocabulary.FALLBACK_LANGUAGE else "en"
                 context["other_language"] = search(query, other, limit=10)
             context["results"] = results
         except QueryError as error:

@@ -2,11 +2,11 @@
 
 from django import forms
 from django.conf import settings
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
-from django_countries import countries
 
 from haven.accounts.models import Organisation
-from haven.hub.content import ASEAN
+from haven.lib import vocabulary
 from haven.lib.uploads import CleanFile
 from haven.reports.models import ClosedReason, Exploitation, Status
 from haven.reports.receipts import BadReceipt, normalize_receipt
@@ -16,7 +16,8 @@ YES_NO_UNKNOWN = [("yes", _("Yes")), ("no", _("No")), ("unknown", _("I don't kno
 
 
 def country_choices():
-    return [(code, countries.name(code)) for code in ASEAN] + [("", _("Another country"))]
+    pairs = vocabulary.country_choices(get_language(), codes=vocabulary.ASEAN)
+    return [*pairs, ("", _("Another country"))]
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -108,7 +109,7 @@ class ReportForm(forms.Form):
 
 
 def _languages():
-    return settings.LANGUAGES
+    return vocabulary.django_languages()
 
 
 class ReportApiForm(ReportForm):

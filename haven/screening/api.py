@@ -18,13 +18,14 @@ from pydantic import Field
 from haven.accounts.access import has_capability
 from haven.accounts.api import TokenAuth
 from haven.accounts.roles import Capability
+from haven.lib import vocabulary
+from haven.lib.vocabulary.schema import LanguageCode
 from haven.screening import questionnaires
 from haven.screening.joboffers import MAX_TEXT, check_job_offer
 from haven.screening.scoring import AnswerError, evaluate
 from haven.screening.summaries import explanation
 
 router = Router(tags=["screening"], auth=None)
-Language = Literal["vi", "en"]
 Bilingual = dict[str, str]
 
 
@@ -157,7 +158,7 @@ def questionnaire_detail(request, questionnaire_id: str):
 
 class EvaluateIn(Schema):
     answers: dict[str, str]
-    lang: Language = "vi"
+    lang: LanguageCode = vocabulary.default_language_code()
 
 
 class DimensionOut(Schema):
@@ -213,7 +214,7 @@ def evaluate_answers(request, questionnaire_id: str, payload: EvaluateIn):
 
 class JobOfferIn(Schema):
     text: str = Field(min_length=1, max_length=MAX_TEXT)
-    lang: Language
+    lang: LanguageCode
 
 
 class FlagOut(Schema):

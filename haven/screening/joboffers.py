@@ -12,8 +12,9 @@ from pathlib import Path
 
 import yaml
 
+from haven.lib import vocabulary
 from haven.lib.text import fold, normalize
-from haven.screening.questionnaires import LANGUAGES, QuestionnaireError, data_root
+from haven.screening.questionnaires import QuestionnaireError, data_root
 
 LEVELS = ("low", "medium", "high")
 FLAG_CODE = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -77,8 +78,11 @@ def parse_rules(path: Path) -> RuleSet:
     if not isinstance(data, dict):
         _fail(name, "must be a mapping of fields")
     language = data.get("language")
-    if language not in LANGUAGES or language != path.stem:
-        _fail(name, f"'language' must be vi or en and match the file name ({path.stem})")
+    codes = vocabulary.language_codes()
+    if language not in codes or language != path.stem:
+        _fail(
+            name, f"'language' must be {' or '.join(codes)} and match the file name ({path.stem})"
+        )
     version = data.get("version")
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
         _fail(name, "'version' must be a whole number, 1 or more")
@@ -139,11 +143,19 @@ def parse_rules(path: Path) -> RuleSet:
 
 
 def load_rule_sets(root: Path | None = None) -> dict[str, RuleSet]:
+    """A rules file for each complete language (vi, en); other languages may have one."""
     folder = (root or data_root()) / "job-offers"
-    sets = {language: parse_rules(folder / f"{language}.yaml") for language in LANGUAGES}
-    codes = {language: {rule.code for rule in sets[language].rules} for language in LANGUAGES}
-    for language in LANGUAGES:
-        for other in LANGUAGES:
+    complete = vocabulary.complete_language_codes()
+    present = [
+        language
+        for language in vocabulary.language_codes()
+        if language in complete or (folder / f"{language}.yaml").exists()
+    ]
+    sets = {language: parse_rules(folder / f"{language}.yaml") for language in present}
+    codes = {language: {rule.code for rule in sets[language].rules} for language in present}
+    for language in present:
+        # Every language's file flags the same things, so one offer gets one verdict.
+        for other in present:
             extra = sorted(codes[language] - codes[other])
             if extra:
                 _fail(f"{language}.yaml", f"has no message in {other}.yaml", extra[0])
@@ -188,15 +200,18 @@ def check_job_offer(
 ) -> JobCheck:
     """Flags and a risk level; messages and advice in `language`.
 
-    By default only `language`'s rules run (the API's contract). The page passes both
-    languages, since people paste offers in either whatever language they read Haven in.
+    By default only `language`'s rules run (the API's contract). The page passes every
+    language, since people paste offers in any of them, whatever language they read Haven in. A
+    language without its own rules file reads the English one.
     """
     sets = rule_sets()
+    if language not in sets:
+        language = vocabulary.FALLBACK_LANGUAGE
     original = normalize(text[:MAX_TEXT])
     searchable, origin = _collapsed(original)
     spans: dict[str, list[tuple[int, int]]] = {}
     weights: dict[str, int] = {}
-    for rule_language in rule_languages or (language,):
+    for rule_language in [code for code in rule_languages or (language,) if code in sets]:
         for rule in sets[rule_language].rules:
             for pattern in rule.patterns:
                 for match in pattern.finditer(searchable):

@@ -14,7 +14,8 @@ from types import MappingProxyType
 import yaml
 from django.conf import settings
 
-LANGUAGES = ("vi", "en")
+from haven.lib.vocabulary import complete_language_codes, language_codes, localised
+
 DIMENSIONS = (
     "deceptive_recruitment",
     "coercive_recruitment",
@@ -59,7 +60,7 @@ class UnknownQuestionnaire(LookupError):
 
 
 def _localised(value: dict, language: str) -> str:
-    return value.get(language) or value.get("en", "")
+    return localised(value, language)
 
 
 @dataclass(frozen=True)
@@ -100,7 +101,7 @@ class Questionnaire:
     title: MappingProxyType
     description: MappingProxyType
     source: MappingProxyType
-    next_steps: MappingProxyType  # outcome -> tuple of {vi, en}
+    next_steps: MappingProxyType  # outcome -> tuple of {language: text}
     questions: tuple[Question, ...]
     file_name: str
 
@@ -138,13 +139,21 @@ def _read_yaml(path: Path):
         _fail(path.name, f"is not valid YAML ({where}{problem})")
 
 
-def _bilingual(value, file_name: str, name: str, question: str | None = None) -> MappingProxyType:
+def _texts(value, file_name: str, name: str, question: str | None = None) -> MappingProxyType:
+    """Text in every complete language (vi, en); other languages may have it, or read English."""
+    complete = complete_language_codes()
     if not isinstance(value, dict) or any(
         not isinstance(value.get(language), str) or not value[language].strip()
-        for language in LANGUAGES
+        for language in complete
     ):
-        _fail(file_name, f"'{name}' needs text in both vi and en", question)
-    return MappingProxyType({language: value[language].strip() for language in LANGUAGES})
+        _fail(file_name, f"'{name}' needs text in {' and '.join(complete)}", question)
+    return MappingProxyType(
+        {
+            language: value[language].strip()
+            for language in language_codes()
+            if isinstance(value.get(language), str) and value[language].strip()
+        }
+    )
 
 
 def load_vocabulary(path: Path) -> Vocabulary:
@@ -158,7 +167,7 @@ def load_vocabulary(path: Path) -> Vocabulary:
             _fail(path.name, f"'{section}' must map codes to names")
         sections[section] = MappingProxyType(
             {
-                str(code): _bilingual(name, path.name, f"{section}.{code}")
+                str(code): _texts(name, path.name, f"{section}.{code}")
                 for code, name in entries.items()
             }
         )
@@ -199,7 +208,7 @@ def _parse_question(item, number: int, file_name: str, rule: str, vocabulary: Vo
         indicator=indicator,
         dimension=dimension,
         strength=strength,
-        text=_bilingual(item.get("text"), file_name, "text", label),
+        text=_texts(item.get("text"), file_name, "text", label),
         ilo11=ilo11,
     )
 
@@ -247,7 +256,7 @@ def parse_questionnaire(path: Path, vocabulary: Vocabulary) -> Questionnaire:
         if not isinstance(items, list) or not items:
             _fail(file_name, f"'next_steps.{outcome}' must list at least one step")
         steps[outcome] = tuple(
-            _bilingual(step, file_name, f"next_steps.{outcome} {position}")
+            _texts(step, file_name, f"next_steps.{outcome} {position}")
             for position, step in enumerate(items, start=1)
         )
 
@@ -276,8 +285,8 @@ def parse_questionnaire(path: Path, vocabulary: Vocabulary) -> Questionnaire:
         version=version,
         audience=data["audience"],
         rule=rule,
-        title=_bilingual(data.get("title"), file_name, "title"),
-        description=_bilingual(data.get("description"), file_name, "description"),
+        title=_texts(data.get("title"), file_name, "title"),
+        description=_texts(data.get("description"), file_name, "description"),
         source=MappingProxyType(
             {
                 "basis": source["basis"].strip(),

@@ -11,14 +11,14 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from haven.hub.models import CountryNote, HelpLine
+from haven.hub.models import HelpLine
+from haven.lib import vocabulary
 from haven.lib.public_forms import form_token, public_form
 from haven.reports.forms import ReportForm
 from haven.reports.models import Exploitation
 from haven.screening import questionnaires
 from haven.screening.forms import JobOfferForm, SelfCheckForm
 from haven.screening.joboffers import check_job_offer
-from haven.screening.questionnaires import LANGUAGES
 from haven.screening.scoring import Outcome, evaluate
 from haven.screening.summaries import describe
 
@@ -61,12 +61,11 @@ def self_check(request):
         result = evaluate(form.questionnaire, form.answers())
         chosen = form.cleaned_data["country"]
         country = chosen or settings.HAVEN_COUNTRY
-        note = CountryNote.objects.filter(country=country).first()
         context = {
             "form": form,
             "summary": describe(result, form.questionnaire, language),
             "country": country,
-            "country_name": note.name.get(language, country) if note else country,
+            "country_name": vocabulary.country_name(country, language),
             "other_country": not chosen,
             "lines": HelpLine.objects.filter(country=country),
         }
@@ -113,7 +112,7 @@ def job_check(request):
     if request.method == "POST" and form.is_valid():
         # People paste offers in either language, whichever language they read Haven in.
         context["check"] = check_job_offer(
-            form.cleaned_data["text"], _language(), rule_languages=LANGUAGES
+            form.cleaned_data["text"], _language(), rule_languages=vocabulary.language_codes()
         )
     status = 422 if form.errors else 200
     return _page(request, "screening/job_check.html", context, status=status)

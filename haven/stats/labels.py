@@ -1,8 +1,9 @@
 """Words for the values of the variables, in the reader's language."""
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
-from django_countries import countries
 
+from haven.lib import vocabulary
 from haven.stats.variables import COUNTRY, FLAG, GROUP
 
 VALUES = {
@@ -65,7 +66,7 @@ VALUES = {
 
 def value_label(variable, value) -> str:
     if variable.check == COUNTRY:
-        return str(countries.name(value) or value)
+        return vocabulary.country_name(value, get_language() or "en")
     if variable.kind == FLAG:
         return str(_("Yes") if value == "1" else _("No"))
     if variable.kind == GROUP or value in VALUES:

@@ -12,13 +12,13 @@ from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
-from django_countries import countries
 
 from haven.accounts.access import staff_view
 from haven.accounts.models import Organisation
 from haven.accounts.roles import Capability
 from haven.audit.services import record_event
 from haven.cases.models import ReferralState
+from haven.lib import vocabulary
 from haven.stats import charts, dashboard, export, privacy
 from haven.stats.figures import CACHE_SECONDS, StatsError, cached_figure, parse_query, sources_for
 from haven.stats.labels import value_label
@@ -170,7 +170,7 @@ class DashboardForm(forms.Form):
         self.fields["source"].choices = [
             (name, name) for name in sources_for(False).values_list("name", flat=True)
         ] or [(CASES, CASES)]
-        self.fields["country"].choices = [("", "—"), *countries]
+        self.fields["country"].choices = [("", "—"), *vocabulary.country_choices(get_language())]
         if dashboard.sees_every_organisation(user):
             self.fields["organisation"].queryset = Organisation.objects.all()
         else:

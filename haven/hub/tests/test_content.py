@@ -10,8 +10,9 @@ from django.core.management import CommandError, call_command
 
 from haven.audit.models import Event
 from haven.conftest import CONTENT
-from haven.hub.content import ASEAN, ContentError, load_content
+from haven.hub.content import ContentError, load_content
 from haven.hub.models import Article, CountryNote, HelpLine, SearchDocument
+from haven.lib.vocabulary import ASEAN
 
 ISSUE_ARTICLES = {
     "what-is-trafficking": "guide",
@@ -164,7 +165,7 @@ class TestRefusals:
             (
                 "extra.en.md",
                 VALID.replace("---\nWords", "---\n[x](article:nowhere) Words"),
-                "extra: every article needs both languages",
+                "extra: every article needs vi and en; missing vi",
             ),
             ("Extra.EN.md", VALID, "file names must look like"),
             ("extra.en.md", VALID.replace("sources:", "sources: [\n"), "not valid YAML"),

@@ -101,7 +101,7 @@ BREAKAGES = [
     ),
     (
         lambda d: question(d, "low_pay")["text"].pop("vi"),
-        "adult-labour.yaml, question low_pay: 'text' needs text in both vi and en",
+        "adult-labour.yaml, question low_pay: 'text' needs text in vi and en",
     ),
     (
         lambda d: question(d, "low_pay").update(strenght="strong"),

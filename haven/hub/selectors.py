@@ -1,0 +1,31 @@
+"""The articles a reader sees: those in the reader's language, English where it has none."""
+
+from haven.hub.models import Article
+from haven.lib import vocabulary
+
+
+def _readable_codes(language: str) -> tuple[str, ...]:
+    # A complete language (vi, en) has every article: no need to look further.
+    if language in vocabulary.complete_language_codes():
+        return (language,)
+    return vocabulary.fallback_codes(language)
+
+
+def readable_articles(language: str, *fields: str, **filters) -> list[Article]:
+    """Published articles for a reader of `language`, one per slug, in the model's order."""
+    codes = _readable_codes(language)
+    articles = Article.objects.filter(language__in=codes, published=True, **filters)
+    if fields:
+        articles = articles.only("slug", "language", *fields)
+    articles = list(articles)
+    chosen: dict[str, Article] = {}
+    for article in articles:
+        current = chosen.get(article.slug)
+        if current is None or codes.index(article.language) < codes.index(current.language):
+            chosen[article.slug] = article
+    return [article for article in articles if chosen[article.slug] is article]
+
+
+def readable_article(slug: str, language: str) -> Article | None:
+    found = readable_articles(language, slug=slug)
+    return found[0] if found else None

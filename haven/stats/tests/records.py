@@ -61,6 +61,6 @@ def fresh_count(layout, rows, names) -> Counter:
                 values = [row.get(name)] if row.get(name) is not None else []
             else:
                 values = [m for m in variable.members if row.get(m)]
-            keys = [key + (value,) for key in keys for value in values]
+            keys = [(*key, value) for key in keys for value in values]
         counts.update(keys)
     return counts

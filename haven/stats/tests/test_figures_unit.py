@@ -97,9 +97,7 @@ class TestQuestionsRefused:
         return caught.value.errors
 
     def test_no_variable_one_too_many_and_the_same_twice(self, source):
-        assert self.errors({}, source=source) == [
-            ("by", "name one or two variables to count by")
-        ]
+        assert self.errors({}, source=source) == [("by", "name one or two variables to count by")]
         assert self.errors({"by": "gender,citizenship,ageBroad"}, source=source)[0] == (
             "by",
             "name one or two different variables",

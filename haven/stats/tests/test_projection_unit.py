@@ -89,9 +89,10 @@ class TestRecordFor:
     def test_the_registration_date_falls_back_to_the_day_the_case_opened(self):
         row = as_dict(record_for(victim(registered=None), SOURCE, False))
         assert row["registered"] == date(2024, 5, 1)
-        assert values_of(record_for(victim(case_opened=None), SOURCE, False))[
-            "yearOfRegistration"
-        ] is None
+        assert (
+            values_of(record_for(victim(case_opened=None), SOURCE, False))["yearOfRegistration"]
+            is None
+        )
 
     @pytest.mark.parametrize(
         ("source", "channel"),
@@ -120,14 +121,13 @@ class TestRecordFor:
             )
         )
         assert values["gender"] is None and values["citizenship"] is None
-        assert values_of(record_for(victim(person_citizenship=[]), SOURCE, False))[
-            "citizenship"
-        ] is None
+        assert (
+            values_of(record_for(victim(person_citizenship=[]), SOURCE, False))["citizenship"]
+            is None
+        )
 
     def test_flags_and_known_are_the_same_bits(self):
-        row = as_dict(
-            record_for(victim(exploitation_types=["SexualExploitation"]), SOURCE, False)
-        )
+        row = as_dict(record_for(victim(exploitation_types=["SexualExploitation"]), SOURCE, False))
         assert row["flags"] == row["known"] == BITS["isSexualExploit"]
 
 
@@ -228,9 +228,7 @@ class TestRecordsFollowTheCases:
 
         [victim_] = add_victims("Hotline VN", 1)
         other = next(item for item in ConsentItem.values if item != ConsentItem.RESEARCH)
-        Consent.objects.create(
-            case=victim_.case, person=victim_.person, item=other, given=False
-        )
+        Consent.objects.create(case=victim_.case, person=victim_.person, item=other, given=False)
         assert self.record_of(victim_).research_refused is False
 
     def test_an_edit_rebuilds_the_cases_records_and_not_those_of_older_cases(self):

@@ -6,6 +6,7 @@ import pytest
 from haven.cases import htcds
 from haven.stats import projection
 from haven.stats.models import SLOTS, Format
+from haven.stats.variables import CASES as LAYOUT
 from haven.stats.variables import (
     CATEGORY,
     FLAG,
@@ -16,7 +17,6 @@ from haven.stats.variables import (
     Layout,
     _layout,
 )
-from haven.stats.variables import CASES as LAYOUT
 
 ALL = pytest.mark.parametrize("layout", list(LAYOUTS.values()), ids=list(LAYOUTS))
 
@@ -129,4 +129,4 @@ def test_every_htcds_gender_but_unknown_has_a_ctdc_value():
 
 
 def test_the_projection_bits_are_the_layouts():
-    assert projection.BITS == {v.name: 1 << v.bit for v in LAYOUT.flags}
+    assert {v.name: 1 << v.bit for v in LAYOUT.flags} == projection.BITS

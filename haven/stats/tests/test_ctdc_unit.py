@@ -226,3 +226,16 @@ class TestFiles:
             import_file(self.write(tmp_path, ["name,age", "x,1"], "bad.csv"), "keep", replace=True)
         source = Source.objects.get(name="keep")
         assert source.version == 1 and source.rows_loaded == 2
+
+    def test_a_bad_byte_deep_in_the_file_refuses_it_cleanly_and_keeps_the_old_source(
+        self, tmp_path
+    ):
+        import_file(self.write(tmp_path, self.vp_lines()), "deep")
+        header, good = self.vp_lines()[:2]
+        body = "\n".join([header] + [good] * 800) + "\n"  # well past the first read
+        path = tmp_path / "deep.csv"
+        path.write_bytes(body.encode() + "2019,F\xe9male\n".encode("latin-1"))
+        with pytest.raises(CTDCError, match="UTF-8"):
+            import_file(path, "deep", replace=True)
+        source = Source.objects.get(name="deep")
+        assert source.version == 1 and Record.objects.filter(source=source).count() == 2

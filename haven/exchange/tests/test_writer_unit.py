@@ -7,8 +7,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from haven.cases.exchange import CORE_COLUMNS, EXTENDED_COLUMNS, Kind
-from haven.cases.exchange_export import (
+from haven.exchange.columns import CORE_COLUMNS, EXTENDED_COLUMNS, Kind
+from haven.exchange.export import (
     CONSENT_ITEMS,
     CsvPlan,
     JsonPlan,
@@ -18,8 +18,8 @@ from haven.cases.exchange_export import (
     csv_rows,
     outgoing,
 )
-from haven.cases.exchange_import import csv_rows as read_csv_text
-from haven.cases.exchange_values import (
+from haven.exchange.reader import csv_rows as read_csv_text
+from haven.exchange.values import (
     Reader,
     format_cell,
     format_json,

@@ -8,10 +8,7 @@ import json
 import pytest
 
 from haven.audit.models import Event
-from haven.cases import exchange_write, services
-from haven.cases.exchange_export import cases_for_export, csv_header, export_csv, export_json
-from haven.cases.exchange_import import import_bytes
-from haven.cases.exchange_write import new_references
+from haven.cases import services
 from haven.cases.models import (
     Case,
     Change,
@@ -21,6 +18,9 @@ from haven.cases.models import (
     SupportService,
     TraffickingEvent,
 )
+from haven.exchange import importer
+from haven.exchange.export import cases_for_export, csv_header, export_csv, export_json
+from haven.exchange.importer import import_bytes, new_references
 
 pytestmark = pytest.mark.django_db
 
@@ -137,7 +137,7 @@ class TestDuplicates:
     def test_fresh_references_avoid_those_in_use_and_each_other(self, alice, monkeypatch):
         taken = services.open_case(actor=alice, country="VN").reference
         offered = iter([taken, taken, "C-NEW0001", "C-NEW0001", "C-NEW0002", "C-NEW0003"])
-        monkeypatch.setattr(exchange_write, "new_case_reference", lambda: next(offered))
+        monkeypatch.setattr(importer, "new_case_reference", lambda: next(offered))
         assert sorted(new_references(3)) == ["C-NEW0001", "C-NEW0002", "C-NEW0003"]
 
     def test_many_references_at_once_are_all_different(self):

@@ -7,7 +7,8 @@ from types import SimpleNamespace
 import pytest
 from django.utils import timezone
 
-from haven.cases.exchange import (
+from haven.cases.htcds import Gender, Relationship
+from haven.exchange.columns import (
     CONSENT_COLUMNS,
     CORE_COLUMNS,
     EVENT_COLUMNS,
@@ -16,10 +17,10 @@ from haven.cases.exchange import (
     SERVICE_COLUMNS,
     Problem,
 )
-from haven.cases.exchange_export import JSON_FORMAT
-from haven.cases.exchange_import import csv_rows, detect_format, parse_csv, parse_json, read_header
-from haven.cases.exchange_values import MAX_TEXT, Invalid, Reader, allowed_values, empty
-from haven.cases.htcds import Gender, Relationship
+from haven.exchange.export import JSON_FORMAT
+from haven.exchange.importer import detect_format
+from haven.exchange.reader import csv_rows, parse_csv, parse_json, read_header
+from haven.exchange.values import MAX_TEXT, Invalid, Reader, allowed_values, empty
 
 COLUMNS = {
     column.name: column

@@ -116,7 +116,7 @@ class TestFigureCsv:
 
     def test_labels_are_words_in_the_readers_language(self):
         rows = self.rows(self.figure(), labels=True)
-        assert rows[1] == ["Female", "Vietnam", "40", "false"]
+        assert rows[1] == ["Female", "Viet Nam", "40", "false"]
         assert rows[3][:2] == ["Male", "Cambodia"]
 
 
@@ -176,7 +176,7 @@ def test_the_ctdc_file_has_ctdcs_columns_and_leaves_out_refusals():
 
 class TestLabels:
     def test_countries_by_name(self):
-        assert value_label(CASES["citizenship"], "VN") == "Vietnam"
+        assert value_label(CASES["citizenship"], "VN") == "Viet Nam"
         assert value_label(CASES["citizenship"], "QQ") == "QQ"
 
     def test_flags_as_yes_and_no(self):

@@ -40,6 +40,7 @@ system-packages:
 lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-logo
 
 format: install
 	$(BIN)/ruff format .

@@ -644,7 +644,7 @@ def explain(user, paths) -> None:
     from django.utils import timezone
 
     from haven.cases.models import Task
-    from haven.cases.views import LIST_COLUMNS, filter_cases
+    from haven.cases.selectors import LIST_COLUMNS, filter_cases
 
     for label, path in paths:
         if "/tasks/" in path:

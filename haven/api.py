@@ -54,10 +54,49 @@ def _field_name(location) -> str:
     return ".".join(parts) or str(location[-1] if location else "")
 
 
+def _pydantic_message(error: dict) -> str | None:
+    """Pydantic's own messages in plain words and the reader's language; None for ours."""
+    kind, limits = error.get("type", ""), error.get("ctx") or {}
+    if kind == "missing":
+        return _("is required")
+    if kind == "extra_forbidden":
+        return _("unknown field")
+    if kind in ("literal_error", "enum"):
+        return _("must be one of: %s") % limits.get("expected", "")
+    if kind in ("string_too_long", "too_long"):
+        return _("must have at most %s characters") % limits.get("max_length", "")
+    if kind in ("string_too_short", "too_short"):
+        return _("must have at least %s characters") % limits.get("min_length", "")
+    if kind == "greater_than_equal":
+        return _("must be at least %s") % limits.get("ge", "")
+    if kind == "less_than_equal":
+        return _("must be at most %s") % limits.get("le", "")
+    if not kind.endswith(("_type", "_parsing", "_invalid")):
+        return None
+    expected = {
+        "string": _("must be a text"),
+        "int": _("must be a whole number"),
+        "float": _("must be a number"),
+        "decimal": _("must be a number"),
+        "bool": _("must be true or false"),
+        "date": _("must be a date as YYYY-MM-DD"),
+        "datetime": _("must be a date and time as YYYY-MM-DDTHH:MM"),
+        "list": _("must be a list"),
+        "dict": _("must be a JSON object"),
+        "model": _("must be a JSON object"),
+        "uuid": _("must be an identifier (UUID)"),
+        "json": _("is not valid JSON"),
+    }
+    return expected.get(kind.split("_")[0])
+
+
 @api.exception_handler(ValidationError)
 def validation_error(request, exc):
     errors = [
-        {"field": _field_name(error.get("loc", ())), "message": error.get("msg", "")}
+        {
+            "field": _field_name(error.get("loc", ())),
+            "message": _pydantic_message(error) or error.get("msg", ""),
+        }
         for error in exc.errors
     ]
     return _error(request, 422, _("The request has invalid values."), errors)

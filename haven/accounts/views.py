@@ -164,6 +164,31 @@ def lockout_response(request, original_response=None, credentials=None):
     return render(request, "accounts/locked.html", {"minutes": minutes}, status=429)
 
 
+def _enrol_device(request, user):
+    """The unconfirmed device this session enrols; None when a POST's device is gone."""
+    # Every visit makes a fresh secret, known only to this session: whoever else reaches this
+    # page (with a phished or temporary password) can never learn the secret that gets confirmed.
+    if request.method == "POST":
+        return TOTPDevice.objects.filter(
+            pk=request.session.get(ENROL_KEY), user=user, confirmed=False
+        ).first()
+    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+    device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
+    request.session[ENROL_KEY] = device.pk
+    return device
+
+
+def _enrolment_code(device) -> dict:
+    """The secret as a QR code and as groups of four letters, for typing by hand."""
+    secret = base64.b32encode(device.bin_key).decode()
+    return {
+        "qr_svg": segno.make(device.config_url, error="m").svg_inline(
+            scale=5, dark="#000", light="#fff", omitsize=False
+        ),
+        "secret_groups": [secret[i : i + 4] for i in range(0, len(secret), 4)],
+    }
+
+
 @never_cache
 def enrol_view(request):
     next_url = _next_url(request)
@@ -179,19 +204,9 @@ def enrol_view(request):
         request.session.pop(PENDING_KEY, None)
         return lockout_response(request)
 
-    # Every visit makes a fresh secret, known only to this session: whoever else reaches this
-    # page (with a phished or temporary password) can never learn the secret that gets confirmed.
-    device = None
-    if request.method == "POST":
-        device = TOTPDevice.objects.filter(
-            pk=request.session.get(ENROL_KEY), user=user, confirmed=False
-        ).first()
-        if device is None:
-            return redirect(_with_next(reverse("accounts:enrol"), next_url))
-    else:
-        TOTPDevice.objects.filter(user=user, confirmed=False).delete()
-        device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
-        request.session[ENROL_KEY] = device.pk
+    device = _enrol_device(request, user)
+    if device is None:
+        return redirect(_with_next(reverse("accounts:enrol"), next_url))
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["code"]):
@@ -206,15 +221,7 @@ def enrol_view(request):
             _("That code is not right. Check that your phone's clock is correct and try again."),
         )
 
-    secret = base64.b32encode(device.bin_key).decode()
-    context = {
-        "form": form,
-        "next": next_url,
-        "qr_svg": segno.make(device.config_url, error="m").svg_inline(
-            scale=5, dark="#000", light="#fff", omitsize=False
-        ),
-        "secret_groups": [secret[i : i + 4] for i in range(0, len(secret), 4)],
-    }
+    context = {"form": form, "next": next_url, **_enrolment_code(device)}
     return render(request, "accounts/enrol.html", context)
 
 

@@ -6,10 +6,8 @@ Codes are HTCDS system names. Sections a referral does not share are simply abse
 """
 
 from datetime import date
-from typing import Any
 from uuid import UUID
 
-from django.forms.models import model_to_dict
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -20,14 +18,18 @@ from ninja.errors import ValidationError
 from haven.accounts.access import require_capability
 from haven.accounts.models import Organisation
 from haven.accounts.roles import Capability
-from haven.cases import htcds, referrals, services
+from haven.cases import referrals, selectors, services
 from haven.cases.access import access_case, access_referral
 from haven.cases.forms import (
     CaseForm,
+    ConsentVersionForm,
     EventForm,
     NewCaseForm,
+    NoteForm,
     ParticipantForm,
     PersonForm,
+    ReferralForm,
+    ResponseForm,
     ServiceForm,
     case_workers,
 )
@@ -39,180 +41,43 @@ from haven.cases.models import (
     Referral,
     Section,
 )
-from haven.cases.services import CaseError
-from haven.cases.sharing import current_answers
-from haven.cases.views import (
-    CONTACT_FIELDS,
-    IDENTITY_FIELDS,
-    PERPETRATOR_FIELDS,
-    VICTIM_FIELDS,
-    filter_cases,
+from haven.cases.presenters import (
+    case_data,
+    case_item,
+    event_data,
+    person_data,
+    present_case,
+    present_person,
+    referral_data,
+    service_data,
 )
+from haven.cases.schemas import (
+    CaseChangeIn,
+    CaseIn,
+    ConsentIn,
+    EventIn,
+    NoteIn,
+    PersonAddIn,
+    PersonUpdateIn,
+    ReferralIn,
+    ResponseIn,
+    ServiceIn,
+)
+from haven.cases.services import CaseError
+from haven.lib.schemas import form_data, invalid, validated_form
 
 router = Router(tags=["cases"])
-
-
-def _invalid(errors: list[tuple[str, str]]):
-    raise ValidationError(
-        [{"loc": ("body", "payload", field), "msg": msg} for field, msg in errors]
-    )
-
-
-def _validated(
-    form_class, payload: dict, *, prefix: str = "", instance=None, errors=None, **kwargs
-) -> Any:
-    """Run a page's form on JSON: fields not sent keep their current values (PATCH).
-
-    Errors are raised as 422, or added to `errors` when the caller checks several parts.
-    """
-    collect = errors
-    if not isinstance(payload, dict):
-        _invalid([(prefix or "body", _("must be a JSON object"))])
-    data = {}
-    if instance is not None:
-        data = {
-            key: value
-            for key, value in model_to_dict(instance).items()
-            if value is not None and key in form_class.base_fields
-        }
-        if "birthdate" in data and not data["birthdate"]:
-            data.pop("birthdate")
-    unknown = sorted(set(payload) - set(form_class.base_fields) - {"role"})
-    errors = [(f"{prefix}{name}", _("unknown field")) for name in unknown]
-    data.update({key: value for key, value in payload.items() if value is not None})
-    form = form_class(data=data, **kwargs)
-    if not form.is_valid():
-        errors += [
-            (f"{prefix}{name}" if name != "__all__" else prefix.rstrip(".") or "body", str(msg))
-            for name, messages in form.errors.items()
-            for msg in messages
-        ]
-    if collect is not None:
-        collect += errors
-    elif errors:
-        _invalid(errors)
-    return form
 
 
 def _service(call):
     try:
         return call()
     except CaseError as error:
-        _invalid([("body", str(error))])
+        invalid([("body", str(error))])
 
 
-def _item(case) -> dict:
-    return {
-        "id": str(case.pk),
-        "reference": case.reference,
-        "status": case.status,
-        "risk": case.risk,
-        "country": str(case.country),
-        "opened": case.opened,
-        "closed": case.closed,
-        "organisation": case.organisation.name,
-        "case_worker": case.case_worker.username if case.case_worker else None,
-        "exploitation_types": case.exploitation_types,
-    }
-
-
-def _fields(obj, names) -> dict:
-    out = {}
-    for name in names:
-        value = getattr(obj, name)
-        if hasattr(value, "code"):  # a country
-            value = value.code or ""
-        out[name] = value
-    return out
-
-
-def _person(participant, access, answers) -> dict:
-    person = participant.person
-    out = {
-        "id": str(participant.pk),
-        "person_id": str(person.pk),
-        "pseudonym": person.pseudonym,
-        "role": participant.role,
-    }
-    if access.can(Section.IDENTITY):
-        out["identity"] = _fields(person, IDENTITY_FIELDS)
-    if access.can(Section.CONTACT):
-        out["contact"] = _fields(person, CONTACT_FIELDS)
-    if access.can(Section.EXPLOITATION):
-        names = VICTIM_FIELDS if participant.role == "victim" else PERPETRATOR_FIELDS
-        out["details"] = _fields(participant, names if participant.role != "other" else ())
-    if access.owner:
-        out["consent"] = {item: answers.get((person.pk, item)) for item in ConsentItem.values}
-    return out
-
-
-def _event(event) -> dict:
-    return {
-        "id": str(event.pk),
-        "type": event.type,
-        "participant": str(event.participant_id) if event.participant_id else None,
-        **_fields(event, ("date", "country", "state", "city", "street", "postal_code")),
-        "description": event.description,
-    }
-
-
-def _support(service) -> dict:
-    return {
-        "id": str(service.pk),
-        "type": service.type,
-        "participant": str(service.participant_id) if service.participant_id else None,
-        "provider": service.provider.name if service.provider else None,
-        **_fields(service, ("objectives", "action_plan", "planned_end", "actual_end", "outcome")),
-    }
-
-
-def _referral(referral) -> dict:
-    return {
-        "id": str(referral.pk),
-        "case": str(referral.case_id),
-        "from_organisation": referral.from_organisation.name,
-        "to_organisation": referral.to_organisation.name,
-        "reason": referral.reason,
-        "sections": referral.sections,
-        "state": referral.state,
-        "sent_at": referral.sent_at,
-        "responded_at": referral.responded_at,
-        "completed_at": referral.completed_at,
-        "revoked_at": referral.revoked_at,
-        "details": referral.details,
-        "response_note": referral.response_note,
-    }
-
-
-def _case(access) -> dict:
-    case = access.case
-    out = _item(case)
-    out["shared_sections"] = sorted(access.sections)
-    participants = case.participants.select_related("person")
-    answers = current_answers(case.consents.all()) if access.owner else {}
-    out["people"] = [_person(participant, access, answers) for participant in participants]
-    if access.owner or access.can(Section.EXPLOITATION):
-        out["summary"] = case.summary
-    if access.can(Section.EXPLOITATION):
-        out["events"] = [_event(event) for event in case.events.all()]
-    if access.can(Section.SUPPORT):
-        out["services"] = [_support(s) for s in case.services.select_related("provider")]
-    rows = (
-        case.referrals
-        if access.owner
-        else case.referrals.filter(pk__in=[r.pk for r in access.referrals])
-    )
-    out["referrals"] = [
-        _referral(referral)
-        for referral in rows.select_related("from_organisation", "to_organisation")
-    ]
-    if access.owner:
-        out.update(source=case.source, closure_reason=case.closure_reason)
-        out["tasks"] = [
-            {"id": str(task.pk), "title": task.title, "due": task.due, "done_at": task.done_at}
-            for task in case.tasks.all()
-        ]
-    return out
+def _case_json(access) -> dict:
+    return case_data(present_case(access))
 
 
 @router.get("/cases", summary="Cases of your organisation, or referred to it (no personal data)")
@@ -230,98 +95,67 @@ def case_list(
     offset: int = 0,
 ):
     require_capability(request.auth, Capability.CASE_READ)
-    checks = [
-        ("scope", scope, ["organisation", "mine", "referred"]),
-        ("status", status, ["open", "all", *htcds.CaseStatus.values]),
-        ("kind", kind, ["", *htcds.ExploitationType.values]),
-        ("risk", risk, ["", "low", "medium", "high"]),
-    ]
-    errors = [
-        {
-            "loc": ("query", name),
-            "msg": _("must be one of: %s") % ", ".join(v for v in allowed if v),
-        }
-        for name, value, allowed in checks
-        if value not in allowed
-    ]
-    if errors:
+    params = {"scope": scope, "status": status, "kind": kind, "country": country, "risk": risk}
+    params.update(opened_from=opened_from.isoformat() if opened_from else "")
+    params.update(opened_to=opened_to.isoformat() if opened_to else "", q=q)
+    if errors := selectors.filter_errors(params):
         raise ValidationError(errors)
-    params = {
-        "scope": scope,
-        "status": status,
-        "kind": kind,
-        "country": country,
-        "risk": risk,
-        "opened_from": opened_from.isoformat() if opened_from else "",
-        "opened_to": opened_to.isoformat() if opened_to else "",
-        "q": q,
-    }
-    cases = filter_cases(params, request.auth)
-    cases = cases.select_related("organisation", "case_worker").order_by("-opened", "-created")
+    cases = selectors.ordered_for_list(selectors.filter_cases(params, request.auth))
     limit, offset = max(1, min(limit, 200)), max(0, offset)
     return {
-        "items": [_item(case) for case in cases[offset : offset + limit]],
+        "items": [case_item(case) for case in cases[offset : offset + limit]],
         "limit": limit,
         "offset": offset,
     }
 
 
 @router.post("/cases", response={201: dict}, summary="Open a case")
-def case_create(request, payload: dict = Body(...)):
+def case_create(request, payload: CaseIn):
     require_capability(request.auth, Capability.CASE_WRITE)
     user = request.auth
-    values = {
-        "source": "walk_in",
-        "risk": "medium",
-        "opened": timezone.localdate().isoformat(),
-        **payload,
-    }
+    values = {"source": "walk_in", "risk": "medium", "opened": timezone.localdate()}
+    values.update(form_data(payload))
     if values.get("case_worker"):
         worker = case_workers(user.organisation_id).filter(username=values["case_worker"]).first()
         values["case_worker"] = worker.pk if worker else values["case_worker"]
-    form = _validated(NewCaseForm, values, organisation_id=user.organisation_id)
+    form = validated_form(NewCaseForm, values, organisation_id=user.organisation_id)
     case = services.open_case(actor=user, **form.cleaned_data)
-    return Status(201, _case(access_case(user, case.pk, audit=False)))
+    return Status(201, _case_json(access_case(user, case.pk, audit=False)))
 
 
 @router.get("/cases/{case_id}", summary="One case, as far as you may see it (audited)")
 def case_detail(request, case_id: str):
-    return _case(access_case(request.auth, case_id))
+    return _case_json(access_case(request.auth, case_id))
 
 
 @router.patch("/cases/{case_id}", summary="Change a case's own fields")
-def case_update(request, case_id: str, payload: dict = Body(...)):
+def case_update(request, case_id: str, payload: CaseChangeIn):
     access = access_case(request.auth, case_id, write=True, audit=False)
     case = access.case
-    form = _validated(CaseForm, payload, instance=case, organisation_id=case.organisation_id)
-    _service(
-        lambda: services.update_case(
-            case,
-            actor=request.auth,
-            values={k: form.cleaned_data[k] for k in payload if k in form.cleaned_data},
-        )
-    )
-    return _case(access)
+    sent = form_data(payload)
+    if sent.get("case_worker"):
+        worker = case_workers(case.organisation_id).filter(username=sent["case_worker"]).first()
+        sent["case_worker"] = worker.pk if worker else sent["case_worker"]
+    form = validated_form(CaseForm, sent, instance=case, organisation_id=case.organisation_id)
+    values = {key: form.cleaned_data[key] for key in sent if key in form.cleaned_data}
+    _service(lambda: services.update_case(case, actor=request.auth, values=values))
+    return _case_json(access)
 
 
 @router.get("/cases/{case_id}/people", summary="People in a case")
 def people_list(request, case_id: str):
-    return _case(access_case(request.auth, case_id))["people"]
+    return _case_json(access_case(request.auth, case_id))["people"]
 
 
 @router.post("/cases/{case_id}/people", response={201: dict}, summary="Add a person")
-def people_add(request, case_id: str, payload: dict = Body(...)):
+def people_add(request, case_id: str, payload: PersonAddIn):
     access = access_case(request.auth, case_id, write=True, audit=False)
     errors = []
-    person = _validated(PersonForm, payload.get("person") or {}, prefix="person.", errors=errors)
-    details = _validated(
-        ParticipantForm,
-        {"role": payload.get("role"), **(payload.get("details") or {})},
-        prefix="details.",
-        errors=errors,
-    )
+    person = validated_form(PersonForm, payload.person, prefix="person.", errors=errors)
+    details = {"role": payload.role, **(form_data(payload.details) if payload.details else {})}
+    details = validated_form(ParticipantForm, details, prefix="details.", errors=errors)
     if errors:
-        _invalid(errors)
+        invalid(errors)
     participant = services.add_participant(
         access.case,
         actor=request.auth,
@@ -329,52 +163,46 @@ def people_add(request, case_id: str, payload: dict = Body(...)):
         person=person.values(),
         details=details.values(),
     )
-    return Status(201, _person(participant, access, {}))
+    return Status(201, person_data(present_person(participant, access, {})))
 
 
 @router.patch("/cases/{case_id}/people/{participant_id}", summary="Change a person in a case")
-def people_update(request, case_id: str, participant_id: UUID, payload: dict = Body(...)):
+def people_update(request, case_id: str, participant_id: UUID, payload: PersonUpdateIn):
     access = access_case(request.auth, case_id, write=True, audit=False)
     participant = get_object_or_404(
         Participant.objects.select_related("person"), case=access.case, pk=participant_id
     )
     errors = []
-    person = _validated(
-        PersonForm,
-        payload.get("person") or {},
-        prefix="person.",
-        instance=participant.person,
-        errors=errors,
+    person = validated_form(
+        PersonForm, payload.person, prefix="person.", instance=participant.person, errors=errors
     )
-    details = _validated(
-        ParticipantForm,
-        {**(payload.get("details") or {}), "role": participant.role},
-        prefix="details.",
-        instance=participant,
-        errors=errors,
+    details = {**(form_data(payload.details) if payload.details else {}), "role": participant.role}
+    details = validated_form(
+        ParticipantForm, details, prefix="details.", instance=participant, errors=errors
     )
     if errors:
-        _invalid(errors)
+        invalid(errors)
     services.update_participant(
         participant, actor=request.auth, person=person.values(), details=details.values()
     )
     participant.refresh_from_db()
-    return _person(participant, access, {})
+    return person_data(present_person(participant, access, {}))
 
 
 @router.get("/cases/{case_id}/events", summary="Trafficking events")
 def events_list(request, case_id: str):
     access = access_case(request.auth, case_id)
     access.require(Section.EXPLOITATION)
-    return [_event(event) for event in access.case.events.all()]
+    return [event_data(event) for event in access.case.events.all()]
 
 
 @router.post("/cases/{case_id}/events", response={201: dict}, summary="Add a trafficking event")
-def events_add(request, case_id: str, payload: dict = Body(...)):
+def events_add(request, case_id: str, payload: EventIn):
     access = access_case(request.auth, case_id, write=True, audit=False)
-    form = _validated(EventForm, payload, case=access.case)
+    form = validated_form(EventForm, payload, case=access.case)
     return Status(
-        201, _event(services.add_event(access.case, actor=request.auth, values=form.cleaned_data))
+        201,
+        event_data(services.add_event(access.case, actor=request.auth, values=form.cleaned_data)),
     )
 
 
@@ -382,19 +210,22 @@ def events_add(request, case_id: str, payload: dict = Body(...)):
 def services_list(request, case_id: str):
     access = access_case(request.auth, case_id)
     access.require(Section.SUPPORT)
-    return [_support(s) for s in access.case.services.select_related("provider")]
+    return [service_data(s) for s in access.case.services.select_related("provider")]
 
 
 @router.post("/cases/{case_id}/services", response={201: dict}, summary="Add support")
-def services_add(request, case_id: str, payload: dict = Body(...)):
+def services_add(request, case_id: str, payload: ServiceIn):
     access = access_case(request.auth, case_id, write=True, audit=False)
-    if payload.get("provider"):
-        provider = Organisation.objects.filter(name=payload["provider"]).first()
-        payload = {**payload, "provider": provider.pk if provider else payload["provider"]}
-    form = _validated(ServiceForm, payload, case=access.case)
+    sent = form_data(payload)
+    if sent.get("provider"):
+        provider = Organisation.objects.filter(name=sent["provider"]).first()
+        sent["provider"] = provider.pk if provider else sent["provider"]
+    form = validated_form(ServiceForm, sent, case=access.case)
     return Status(
         201,
-        _support(services.add_service(access.case, actor=request.auth, values=form.cleaned_data)),
+        service_data(
+            services.add_service(access.case, actor=request.auth, values=form.cleaned_data)
+        ),
     )
 
 
@@ -417,42 +248,41 @@ def consent_list(request, case_id: str):
     ]
 
 
-@router.post("/cases/{case_id}/consent", response={201: dict}, summary="Record consent answers")
-def consent_add(request, case_id: str, payload: dict = Body(...)):
-    access = access_case(request.auth, case_id, write=True, audit=False)
-    answers = payload.get("answers")
-    errors = []
-    if not isinstance(answers, dict) or not answers:
-        errors.append(("answers", _("give at least one item: {item: true|false}")))
-    else:
-        errors += [
-            (f"answers.{item}", _("unknown item; one of: %s") % ", ".join(ConsentItem.values))
-            for item in answers
-            if item not in ConsentItem.values
-        ]
-        errors += [
-            (f"answers.{item}", _("must be true or false"))
-            for item, given in answers.items()
-            if not isinstance(given, bool)
-        ]
-    person = Person.objects.filter(
-        pk=payload.get("person_id") if _is_uuid(payload.get("person_id")) else None,
-        participations__case=access.case,
-    ).first()
+def _consent_errors(payload, person) -> list[tuple[str, str]]:
+    answers = form_data(payload.answers) if payload.answers else {}
+    errors = [] if answers else [("answers", _("give at least one item: {item: true|false}"))]
+    errors += [
+        (f"answers.{item}", _("unknown item; one of: %s") % ", ".join(ConsentItem.values))
+        for item in answers
+        if item not in ConsentItem.values
+    ]
     if person is None:
         errors.append(("person_id", _("not a person in this case")))
+    return errors
+
+
+@router.post("/cases/{case_id}/consent", response={201: dict}, summary="Record consent answers")
+def consent_add(request, case_id: str, payload: ConsentIn):
+    access = access_case(request.auth, case_id, write=True, audit=False)
+    person = Person.objects.filter(
+        pk=payload.person_id if _is_uuid(payload.person_id) else None,
+        participations__case=access.case,
+    ).first()
+    errors = []
+    version = {"information_version": payload.information_version or ""}
+    form = validated_form(ConsentVersionForm, version, errors=errors)
+    errors += _consent_errors(payload, person)
     if errors:
-        _invalid(errors)
+        invalid(errors)
     rows = referrals.record_consent(
         access.case,
         person,
         actor=request.auth,
-        answers=answers,
-        information_version=str(payload.get("information_version", ""))[:40],
+        answers=form_data(payload.answers),
+        information_version=form.cleaned_data["information_version"],
     )
-    return Status(
-        201, {"recorded": len(rows), "shareable": sorted(referrals.shareable_sections(access.case))}
-    )
+    shareable = sorted(referrals.shareable_sections(access.case))
+    return Status(201, {"recorded": len(rows), "shareable": shareable})
 
 
 def _is_uuid(value) -> bool:
@@ -480,42 +310,25 @@ def notes_list(request, case_id: str):
 
 
 @router.post("/cases/{case_id}/notes", response={201: dict}, summary="Add a note")
-def notes_add(request, case_id: str, payload: dict = Body(...)):
+def notes_add(request, case_id: str, payload: NoteIn):
     access = access_case(request.auth, case_id, write=True, audit=False)
-    body = payload.get("body")
-    if not isinstance(body, str) or not body.strip() or len(body) > 20_000:
-        _invalid([("body", _("a text of 1 to 20,000 characters"))])
-    note = services.add_note(access.case, actor=request.auth, body=body)
+    form = validated_form(NoteForm, payload)
+    note = services.add_note(access.case, actor=request.auth, body=form.cleaned_data["body"])
     return Status(201, {"id": str(note.pk), "body": note.body, "created": note.created})
 
 
 @router.post("/cases/{case_id}/referrals", response={201: dict}, summary="Refer the case")
-def referral_create(request, case_id: str, payload: dict = Body(...)):
+def referral_create(request, case_id: str, payload: ReferralIn):
     require_capability(request.auth, Capability.CASE_REFER)
     access = access_case(request.auth, case_id, write=True, audit=False)
-    errors = []
-    to = payload.get("to_organisation")
-    organisation = Organisation.objects.filter(pk=to).first() if _is_uuid(to) else None
-    if organisation is None:
-        errors.append(("to_organisation", _("unknown organisation id")))
-    if payload.get("reason") not in htcds.ReferralReason.values:
-        errors.append(("reason", _("must be one of: %s") % ", ".join(htcds.ReferralReason.values)))
-    sections = payload.get("sections")
-    if not isinstance(sections, list) or not sections or not set(sections) <= set(Section.values):
-        errors.append(("sections", _("a list of: %s") % ", ".join(Section.values)))
-    if errors:
-        _invalid(errors)
+    sent = form_data(payload)
+    if not _is_uuid(sent.get("to_organisation")):
+        sent.pop("to_organisation", None)  # the form then says it is required
+    form = validated_form(ReferralForm, sent, case=access.case)
     referral = _service(
-        lambda: referrals.refer(
-            access.case,
-            actor=request.auth,
-            to_organisation=organisation,
-            reason=payload["reason"],
-            sections=sections,
-            details=str(payload.get("details", "")),
-        )
+        lambda: referrals.refer(access.case, actor=request.auth, **form.cleaned_data)
     )
-    return Status(201, _referral(referral))
+    return Status(201, referral_data(referral))
 
 
 @router.get("/referrals", summary="Referrals your organisation sent or received")
@@ -532,7 +345,7 @@ def referral_list(request, direction: str = "incoming", state: str = ""):
     rows = rows.select_related("from_organisation", "to_organisation")[:200]
     out = []
     for referral in rows:
-        item = _referral(referral)
+        item = referral_data(referral)
         if direction == "incoming" and referral.state not in VISIBLE_STATES:
             item["details"] = ""  # declined or revoked: nothing of the case remains visible
         out.append(item)
@@ -541,27 +354,27 @@ def referral_list(request, direction: str = "incoming", state: str = ""):
 
 def _transition(request, referral_id, function, payload):
     referral = access_referral(request.auth, referral_id)
-    note = payload.get("note", "") if isinstance(payload, dict) else ""
-    kwargs = {} if function is referrals.revoke else {"note": str(note)}
+    note = validated_form(ResponseForm, payload).cleaned_data["note"]
+    kwargs = {} if function is referrals.revoke else {"note": note}
     _service(lambda: function(referral, actor=request.auth, **kwargs))
-    return _referral(referral)
+    return referral_data(referral)
 
 
 @router.post("/referrals/{referral_id}/accept", summary="Accept a referral sent to you")
-def referral_accept(request, referral_id: str, payload: dict = Body(None)):
-    return _transition(request, referral_id, referrals.accept, payload or {})
+def referral_accept(request, referral_id: str, payload: Body[ResponseIn] = None):
+    return _transition(request, referral_id, referrals.accept, payload)
 
 
 @router.post("/referrals/{referral_id}/decline", summary="Decline a referral (say why in note)")
-def referral_decline(request, referral_id: str, payload: dict = Body(None)):
-    return _transition(request, referral_id, referrals.decline, payload or {})
+def referral_decline(request, referral_id: str, payload: Body[ResponseIn] = None):
+    return _transition(request, referral_id, referrals.decline, payload)
 
 
 @router.post("/referrals/{referral_id}/complete", summary="Mark an accepted referral completed")
-def referral_complete(request, referral_id: str, payload: dict = Body(None)):
-    return _transition(request, referral_id, referrals.complete, payload or {})
+def referral_complete(request, referral_id: str, payload: Body[ResponseIn] = None):
+    return _transition(request, referral_id, referrals.complete, payload)
 
 
 @router.post("/referrals/{referral_id}/revoke", summary="Revoke a referral you sent")
-def referral_revoke(request, referral_id: str, payload: dict = Body(None)):
-    return _transition(request, referral_id, referrals.revoke, payload or {})
+def referral_revoke(request, referral_id: str, payload: Body[ResponseIn] = None):
+    return _transition(request, referral_id, referrals.revoke, payload)

@@ -43,6 +43,8 @@ def codes(choices, label):
 class CountryListField(forms.CharField):
     """ISO 3166 alpha-2 codes separated by commas or spaces, e.g. "VN, KH"."""
 
+    schema_type = list[str] | str  # in JSON, a list of codes (or the page's text)
+
     def to_python(self, value):
         if isinstance(value, list):  # from the API, or from the stored value
             value = " ".join(str(code) for code in value)
@@ -215,11 +217,17 @@ class OutcomeForm(forms.ModelForm):
 ANSWERS = [("", _("Not asked")), ("yes", _("Yes")), ("no", _("No"))]
 
 
-class ConsentForm(forms.Form):
-    person = forms.ChoiceField(label=_("Person"))
+class ConsentVersionForm(forms.Form):
+    """What the API takes as a form; the answers are JSON true or false, checked in the view."""
+
     information_version = forms.CharField(
         label=_("Version of the information given"), max_length=40, required=False
     )
+
+
+class ConsentForm(ConsentVersionForm):
+    person = forms.ChoiceField(label=_("Person"))
+    field_order = ["person", "information_version"]
 
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)

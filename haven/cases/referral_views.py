@@ -13,7 +13,7 @@ from haven.cases.access import access_case, access_referral
 from haven.cases.forms import ReferralForm, ResponseForm
 from haven.cases.models import VISIBLE_STATES, Referral, Section
 from haven.cases.services import CaseError
-from haven.cases.views import CappedPaginator
+from haven.lib.pagination import CappedPaginator
 
 
 @staff_view(Capability.CASE_REFER)

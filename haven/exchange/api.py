@@ -13,6 +13,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
+from pydantic import Field
 
 from haven.accounts.access import require_capability
 from haven.accounts.roles import Capability
@@ -25,7 +26,7 @@ CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "json": "application/json"}
 
 
 class ProblemOut(Schema):
-    row: int | None
+    row: int | None = Field(description="The file's row (CSV: the header is row 1); null: the file")
     field: str
     message: str
 
@@ -104,9 +105,23 @@ def _upload(request) -> tuple[bytes, str]:
     return content, names.get(request.content_type or "", "")
 
 
+FILE = {"type": "string", "format": "binary"}
+IMPORT_BODY = {  # read by hand in `_upload`, so the document says it here
+    "required": True,
+    "content": {
+        "multipart/form-data": {
+            "schema": {"type": "object", "properties": {"file": FILE}, "required": ["file"]}
+        },
+        "text/csv": {"schema": FILE},
+        "application/json": {"schema": FILE},
+    },
+}
+
+
 @router.post(
     "/cases/import",
     response={200: ImportOut, 422: ImportErrorOut},
+    openapi_extra={"requestBody": IMPORT_BODY},
     summary="Import HTCDS CSV or JSON into your organisation: all or nothing, unless "
     "skip_invalid; dry_run checks without writing",
 )

@@ -133,6 +133,31 @@ class HelplinesOut(Schema):
     countries: list[CountryOut]
 
 
+def _country(note, lines, services) -> dict:
+    code = str(note.country)
+    return {
+        "code": code,
+        "name": vocabulary.country_names(code),
+        "note": note.note,
+        "lines": lines,
+        "services": [_service(service) for service in services if str(service.country) == code],
+    }
+
+
+def _service(service) -> dict:
+    return {
+        "id": str(service.pk),
+        "organisation": service.organisation.name,
+        "kind": service.kind,
+        "name": service.name,
+        "description": service.description,
+        "province": service.province,
+        "phone": service.phone,
+        "hours": service.hours,
+        "languages": service.languages,
+    }
+
+
 @router.get("/helplines", response=HelplinesOut, summary="Help-lines and services per country")
 def helplines_endpoint(request, country: str | None = None):
     codes = ASEAN
@@ -152,31 +177,9 @@ def helplines_endpoint(request, country: str | None = None):
     services = Service.objects.filter(country__in=codes, published=True).select_related(
         "organisation"
     )
-    countries = []
-    for code in codes:
-        if code not in notes:
-            continue
-        countries.append(
-            {
-                "code": code,
-                "name": vocabulary.country_names(code),
-                "note": notes[code].note,
-                "lines": [line for line in lines if str(line.country) == code],
-                "services": [
-                    {
-                        "id": str(service.pk),
-                        "organisation": service.organisation.name,
-                        "kind": service.kind,
-                        "name": service.name,
-                        "description": service.description,
-                        "province": service.province,
-                        "phone": service.phone,
-                        "hours": service.hours,
-                        "languages": service.languages,
-                    }
-                    for service in services
-                    if str(service.country) == code
-                ],
-            }
-        )
+    countries = [
+        _country(notes[code], [line for line in lines if str(line.country) == code], services)
+        for code in codes
+        if code in notes
+    ]
     return {"countries": countries}

@@ -2,7 +2,6 @@
 
 import json
 from datetime import datetime
-from typing import Literal
 from uuid import UUID
 
 from django.conf import settings
@@ -10,82 +9,75 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError, ValidationError
-from pydantic import Field, field_validator
+from pydantic import Field
 from pydantic import ValidationError as PydanticError
 
 from haven.accounts.access import require_capability
-from haven.accounts.models import Organisation
 from haven.accounts.roles import Capability
 from haven.audit.services import record_event
-from haven.lib import vocabulary
 from haven.lib.ratelimit import begin_attempt, forgive, hit
-from haven.lib.vocabulary import ASEAN
-from haven.lib.vocabulary.schema import LanguageCode
+from haven.lib.schemas import form_data, invalid, schema_from_form, validated_form
 from haven.reports import services
 from haven.reports.access import access_report, reports_visible_to
-from haven.reports.models import ClosedReason, Exploitation
+from haven.reports.forms import (
+    ReportApiForm,
+    ReporterMessageForm,
+    StaffMessageForm,
+    StatusForm,
+)
 from haven.reports.models import Status as ReportStatus
-from haven.reports.receipts import BadReceipt, normalize_receipt
+from haven.reports.receipts import RECEIPT_LIMITS, RECEIPT_SCOPE, BadReceipt, normalize_receipt
 from haven.reports.uploads import AttachmentError, clean_attachments
-from haven.reports.views import RECEIPT_LIMITS, RECEIPT_SCOPE
 
 public = Router(tags=["anonymous reports"], auth=None)
 staff = Router(tags=["triage"])
 
 
-class ReportIn(Schema):
-    country: str = Field(min_length=2, max_length=2)
-    description: str = Field(min_length=1, max_length=10_000)
-    when: str = Field("", max_length=200)
-    people_count: int | None = Field(None, ge=1, le=10_000)
-    children_involved: bool | None = None
-    exploitation_types: list[Exploitation] = []
-    danger_now: bool = False
-    contact: str = Field("", max_length=300)
-    language: LanguageCode = vocabulary.default_language_code()
-    province: str = Field("", max_length=100)
-
-    @field_validator("country")
-    @classmethod
-    def known_country(cls, value: str) -> str:
-        if value.upper() not in ASEAN:
-            raise ValueError(_("must be one of %(codes)s") % {"codes": " ".join(ASEAN)})
-        return value.upper()
-
-    @field_validator("description")
-    @classmethod
-    def not_blank(cls, value: str) -> str:
-        if not value.strip():
-            raise ValueError(_("must not be empty"))
-        return value
+ReportIn = schema_from_form(ReportApiForm, name="ReportIn")
+FILES = {
+    "type": "array",
+    "items": {"type": "string", "format": "binary"},
+    "description": "Photos, documents or recordings (multipart only)",
+}
 
 
-def _validation_error(errors) -> ValidationError:
+def _report_body() -> dict:
+    """The body in the document: the form's fields as JSON, or as multipart with files."""
+    schema = ReportIn.json_schema()
+    multipart = {**schema, "properties": {**schema["properties"], "files": FILES}}
+    return {
+        "required": True,
+        "content": {
+            "application/json": {"schema": schema},
+            "multipart/form-data": {"schema": multipart},
+        },
+    }
+
+
+def _invalid(errors: list[tuple[str, str]]) -> ValidationError:
     return ValidationError(
-        [{"loc": ("body", "report", *error["loc"]), "msg": error["msg"]} for error in errors]
+        [{"loc": ("body", "report", field), "msg": msg} for field, msg in errors]
     )
 
 
 def _payload(request) -> tuple[dict, list]:
-    content_type = request.content_type or ""
-    if content_type.startswith("multipart/form-data"):
-        data = {key: request.POST.get(key) for key in request.POST}
-        data["exploitation_types"] = request.POST.getlist("exploitation_types")
-        for key in ("danger_now", "children_involved"):
-            if key in data:
-                data[key] = {"true": True, "false": False, "": None}.get(
-                    str(data[key]).lower(), data[key]
-                )
-        if data.get("people_count") == "":
-            data["people_count"] = None
-        return data, request.FILES.getlist("files")
+    """The fields (types checked for JSON) and the uploaded files."""
+    if (request.content_type or "").startswith("multipart/form-data"):
+        return request.POST, request.FILES.getlist("files")
     try:
         data = json.loads(request.body or b"{}")
     except (ValueError, UnicodeDecodeError):
         raise ValidationError([{"loc": ("body",), "msg": _("is not valid JSON")}]) from None
     if not isinstance(data, dict):
         raise ValidationError([{"loc": ("body",), "msg": _("must be a JSON object")}])
-    return data, []
+    if isinstance(data.get("country"), str):
+        data["country"] = data["country"].upper()
+    try:
+        return form_data(ReportIn.model_validate(data)), []
+    except PydanticError as error:
+        raise ValidationError(
+            [{**problem, "loc": ("body", "report", *problem["loc"])} for problem in error.errors()]
+        ) from None
 
 
 def _clean_files(uploads) -> list:
@@ -101,21 +93,21 @@ class ReceiptOut(Schema):
 
 
 @public.post(
-    "/reports", response={201: ReceiptOut}, summary="File an anonymous report (JSON or multipart)"
+    "/reports",
+    response={201: ReceiptOut},
+    summary="File an anonymous report (JSON or multipart)",
+    openapi_extra={"requestBody": _report_body()},
 )
 def submit(request):
     verdict = hit(request, "report", settings.HAVEN_REPORTS_PER_HOUR, 3600)
     if not verdict.allowed:
         raise HttpError(429, _("Too many reports from this connection; try again later."))
     data, uploads = _payload(request)
-    try:
-        report = ReportIn(**data)
-    except PydanticError as error:
-        raise _validation_error(error.errors()) from None
+    form = ReportApiForm(data)
+    if not form.is_valid():
+        raise _invalid([(name, str(msg)) for name, msgs in form.errors.items() for msg in msgs])
     files = _clean_files(uploads)
-    _report, receipt = services.submit_report(
-        services.NewReport.of(report.model_dump(mode="json")), files
-    )
+    _report, receipt = services.submit_report(services.NewReport.of(form.cleaned_data), files)
     return Status(201, {"receipt": receipt})
 
 
@@ -161,8 +153,7 @@ def mine(request):
     }
 
 
-class ReporterMessageIn(Schema):
-    body: str = Field(min_length=1, max_length=10_000)
+ReporterMessageIn = schema_from_form(ReporterMessageForm, name="ReporterMessageIn")
 
 
 @public.post(
@@ -172,7 +163,8 @@ class ReporterMessageIn(Schema):
 )
 def reporter_message(request, message: ReporterMessageIn):
     report = _mine(request)
-    return Status(201, services.add_reporter_message(report, message.body, []))
+    body = validated_form(ReporterMessageForm, message).cleaned_data["body"]
+    return Status(201, services.add_reporter_message(report, body, []))
 
 
 class TriageItemOut(Schema):
@@ -257,10 +249,11 @@ def triage_detail(request, report_id: str):
     return report
 
 
-class StatusIn(Schema):
-    status: Literal["in_triage", "accepted", "referred", "closed"]
-    reason: ClosedReason | None = None
-    referred_to: UUID | None = None
+StatusIn = schema_from_form(
+    StatusForm,
+    name="StatusIn",
+    fields={"referred_to": (UUID | None, Field(None, description="An organisation's id"))},
+)
 
 
 @staff.post(
@@ -268,29 +261,21 @@ class StatusIn(Schema):
 )
 def triage_status(request, report_id: str, change: StatusIn):
     report = access_report(request.auth, report_id)
-    referred = None
-    if change.referred_to:
-        referred = Organisation.objects.filter(pk=change.referred_to).first()
-        if referred is None:
-            raise ValidationError(
-                [{"loc": ("body", "change", "referred_to"), "msg": _("unknown organisation")}]
-            )
+    form = validated_form(StatusForm, change, report=report)
     try:
         services.change_status(
             report,
             actor=request.auth,
-            status=change.status,
-            reason=change.reason.value if change.reason else "",
-            referred_to=referred,
+            status=form.cleaned_data["status"],
+            reason=form.cleaned_data["reason"],
+            referred_to=form.cleaned_data["referred_to"],
         )
     except services.TransitionError as error:
-        raise ValidationError([{"loc": ("body", "change", "status"), "msg": str(error)}]) from None
+        invalid([("status", str(error))])
     return report
 
 
-class StaffMessageIn(Schema):
-    body: str = Field(min_length=1, max_length=10_000)
-    internal: bool = False
+StaffMessageIn = schema_from_form(StaffMessageForm, name="StaffMessageIn")
 
 
 @staff.post(
@@ -298,9 +283,5 @@ class StaffMessageIn(Schema):
 )
 def triage_message(request, report_id: str, message: StaffMessageIn):
     report = access_report(request.auth, report_id)
-    return Status(
-        201,
-        services.add_staff_message(
-            report, actor=request.auth, body=message.body, internal=message.internal
-        ),
-    )
+    form = validated_form(StaffMessageForm, message)
+    return Status(201, services.add_staff_message(report, actor=request.auth, **form.cleaned_data))

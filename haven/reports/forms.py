@@ -108,6 +108,30 @@ class ReportForm(forms.Form):
         return self.cleaned_data["country"] or settings.HAVEN_COUNTRY
 
 
+def _languages():
+    return vocabulary.django_languages()
+
+
+class ReportApiForm(ReportForm):
+    """The report form as the API takes it: the country is required and the language named;
+    "children involved" is true, false or null. Files come apart, in a multipart body."""
+
+    country = forms.ChoiceField(label=_("Country"), choices=lambda: country_choices()[:-1])
+    language = forms.ChoiceField(
+        label=_("Language of the report"), choices=_languages, required=False
+    )
+    children_involved = forms.NullBooleanField(
+        label=_("Are there children among them?"), required=False
+    )
+    files = None
+
+    def clean_children_involved(self):
+        return self.cleaned_data["children_involved"]
+
+    def clean_language(self):
+        return self.cleaned_data["language"] or settings.LANGUAGE_CODE
+
+
 class ReceiptForm(forms.Form):
     receipt = forms.CharField(
         label=_("Your receipt"),
@@ -136,6 +160,12 @@ class FollowUpForm(ReceiptForm):
 
     def clean_files(self):
         return clean_files(self.files_list)
+
+
+class ReporterMessageForm(forms.Form):
+    """A reporter's message through the API, where the receipt comes in a header."""
+
+    body = FollowUpForm.base_fields["body"]
 
 
 class StatusForm(forms.Form):

@@ -18,6 +18,10 @@ MEMORY_KIB = 19 * 1024
 PARALLELISM = 1
 DIGITS = 16
 
+# Wrong receipts, pages and API alike: slower after 3 tries, refused after 10 in an hour.
+RECEIPT_SCOPE = "receipt"
+RECEIPT_LIMITS = {"slow_after": 3, "pause": 30, "refuse_after": 10, "window": 3600}
+
 
 class BadReceipt(ValueError):
     pass

@@ -18,9 +18,13 @@ from haven.lib.ratelimit import begin_attempt, forgive, hit
 from haven.reports import services
 from haven.reports.forms import DangerForm, FollowUpForm, ReceiptForm, ReportForm
 from haven.reports.models import Message
-from haven.reports.receipts import BadReceipt, format_receipt, normalize_receipt
-
-RECEIPT_SCOPE = "receipt"
+from haven.reports.receipts import (
+    RECEIPT_LIMITS,
+    RECEIPT_SCOPE,
+    BadReceipt,
+    format_receipt,
+    normalize_receipt,
+)
 
 
 def not_saved_message() -> str:
@@ -28,9 +32,6 @@ def not_saved_message() -> str:
         "Your report could not be saved because of a problem on our side, and nothing was "
         "stored. Please try again in a moment. If someone is in danger, call for help now."
     )
-
-
-RECEIPT_LIMITS = {"slow_after": 3, "pause": 30, "refuse_after": 10, "window": 3600}
 
 
 def _page(request, template, context, status=200):

@@ -12,11 +12,10 @@ from ninja.errors import ValidationError
 from haven.accounts.access import has_capability
 from haven.accounts.api import TokenAuth
 from haven.accounts.roles import Capability
-from haven.stats import privacy, tallies
+from haven.stats import dashboard, privacy, tallies
 from haven.stats.figures import StatsError, cached_figure, parse_query, sources_for
 from haven.stats.models import CASES, Record
 from haven.stats.projection import refresh_cases
-from haven.stats.views import scope_for
 
 
 def public_reader(request):
@@ -48,7 +47,7 @@ def stats(request):
         if user is None:
             query = parse_query(params, published=True)
         else:
-            organisations = scope_for(user, {}).organisations
+            organisations = dashboard.scope_for(user, {}).organisations
             query = parse_query(params, published=False, organisations=organisations)
     except StatsError as error:
         _invalid(error)

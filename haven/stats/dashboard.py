@@ -12,10 +12,13 @@ from datetime import date, timedelta
 from django.db.models import Avg, Count, DurationField, Exists, ExpressionWrapper, F, OuterRef
 from django.utils import timezone
 
+from haven.accounts.access import has_capability, organisations_visible_to
 from haven.accounts.models import Organisation, User
+from haven.accounts.roles import Capability, Role
 from haven.cases import htcds
 from haven.cases.models import Case, Referral, Task
 from haven.reports.models import Report
+from haven.stats.models import CASES
 
 OPEN = (htcds.CaseStatus.ACTIVE, htcds.CaseStatus.FOLLOW_UP)
 
@@ -121,3 +124,37 @@ def reports(scope: Scope) -> dict:
     if isinstance(mean, (int, float)):  # some backends give microseconds
         mean = timedelta(microseconds=mean)
     return {"received": figures["received"], "triaged": figures["triaged"], "mean_to_triage": mean}
+
+
+def sees_every_organisation(user) -> bool:
+    """Analysts (a ministry, a national coordinator) and system administrators count them all."""
+    return has_capability(user, Capability.SYSTEM_ADMIN) or user.role == Role.ANALYST
+
+
+def scope_for(user, data: dict) -> Scope:
+    """What the user may count: their organisation, or every one for analysts and system admins."""
+    everything = sees_every_organisation(user)
+    if everything:
+        chosen = data.get("organisation")
+        organisations = [chosen.pk] if chosen else None
+    else:
+        organisations = list(organisations_visible_to(user).values_list("pk", flat=True))
+    return Scope(
+        organisations=organisations,
+        per_worker=not everything,
+        country=data.get("country") or "",
+        date_from=data.get("date_from"),
+        date_to=data.get("date_to"),
+    )
+
+
+def victim_params(scope: Scope, source: str) -> dict:
+    params = {"source": source}
+    if source == CASES:
+        if scope.date_from:
+            params["from"] = scope.date_from.isoformat()
+        if scope.date_to:
+            params["to"] = scope.date_to.isoformat()
+        if scope.country:
+            params["caseCountry"] = scope.country
+    return params

@@ -13,9 +13,9 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from haven.accounts.access import has_capability, organisations_visible_to, staff_view
+from haven.accounts.access import staff_view
 from haven.accounts.models import Organisation
-from haven.accounts.roles import Capability, Role
+from haven.accounts.roles import Capability
 from haven.audit.services import record_event
 from haven.cases.models import ReferralState
 from haven.lib import vocabulary
@@ -171,7 +171,7 @@ class DashboardForm(forms.Form):
             (name, name) for name in sources_for(False).values_list("name", flat=True)
         ] or [(CASES, CASES)]
         self.fields["country"].choices = [("", "—"), *vocabulary.country_choices(get_language())]
-        if sees_every_organisation(user):
+        if dashboard.sees_every_organisation(user):
             self.fields["organisation"].queryset = Organisation.objects.all()
         else:
             del self.fields["organisation"]
@@ -182,28 +182,6 @@ class DashboardForm(forms.Form):
         if start and end and start > end:
             raise forms.ValidationError(_("The start date is after the end date."))
         return data
-
-
-def sees_every_organisation(user) -> bool:
-    """Analysts (a ministry, a national coordinator) and system administrators count them all."""
-    return has_capability(user, Capability.SYSTEM_ADMIN) or user.role == Role.ANALYST
-
-
-def scope_for(user, data: dict) -> dashboard.Scope:
-    """What the user may count: their organisation, or every one for analysts and system admins."""
-    everything = sees_every_organisation(user)
-    if everything:
-        chosen = data.get("organisation")
-        organisations = [chosen.pk] if chosen else None
-    else:
-        organisations = list(organisations_visible_to(user).values_list("pk", flat=True))
-    return dashboard.Scope(
-        organisations=organisations,
-        per_worker=not everything,
-        country=data.get("country") or "",
-        date_from=data.get("date_from"),
-        date_to=data.get("date_to"),
-    )
 
 
 def _figures_of(name: str) -> list:
@@ -217,26 +195,10 @@ def _figures_of(name: str) -> list:
     return [(v.name, "bar", v.label) for v in layout.variables.values() if v.kind != FLAG]
 
 
-def _victim_params(scope: dashboard.Scope, source: str) -> dict:
-    params = {"source": source}
-    if source == CASES:
-        if scope.date_from:
-            params["from"] = scope.date_from.isoformat()
-        if scope.date_to:
-            params["to"] = scope.date_to.isoformat()
-        if scope.country:
-            params["caseCountry"] = scope.country
-    return params
-
-
-@staff_view(Capability.STATS_READ)
-def staff_dashboard(request):
-    form = DashboardForm(request.GET or None, user=request.user)
-    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    scope = scope_for(request.user, data)
-    source = data.get("source") or CASES
-    params = _victim_params(scope, source)
-    figures, problem = [], None
+def _staff_figures(scope: dashboard.Scope, source: str) -> tuple[list, str | None]:
+    """The dashboard's charts, or the reason they cannot be drawn."""
+    params = dashboard.victim_params(scope, source)
+    figures = []
     try:
         for by, kind, title in STAFF_FIGURES:
             query = parse_query(
@@ -245,11 +207,27 @@ def staff_dashboard(request):
             if by in {v.name for v in query.layout.variables.values()} or "," in by:
                 figures.append(present(cached_figure(query), kind, title, by))
     except StatsError as error:
-        problem = "; ".join(message for _name, message in error.errors)
+        return figures, "; ".join(message for _name, message in error.errors)
+    return figures, None
+
+
+def _referral_rows(scope: dashboard.Scope) -> list:
     referrals = dashboard.referrals(scope)
     directions = [("sent", _("Referrals sent")), ("received", _("Referrals received"))]
     if scope.organisations is None:
         directions = [("sent", _("Referrals"))]
+    return [
+        (key, label, [referrals[key].get(state, 0) for state in ReferralState.values])
+        for key, label in directions
+    ]
+
+
+@staff_view(Capability.STATS_READ)
+def staff_dashboard(request):
+    form = DashboardForm(request.GET or None, user=request.user)
+    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    scope = dashboard.scope_for(request.user, data)
+    figures, problem = _staff_figures(scope, data.get("source") or CASES)
     reports = dashboard.reports(scope)
     mean = reports["mean_to_triage"]
     reports["hours"] = None if mean is None else round(mean.total_seconds() / 3600, 1)
@@ -261,10 +239,7 @@ def staff_dashboard(request):
         "workload": dashboard.workload(scope),
         "overdue": dashboard.overdue_tasks(scope),
         "states": ReferralState.choices,
-        "referral_rows": [
-            (key, label, [referrals[key].get(state, 0) for state in ReferralState.values])
-            for key, label in directions
-        ],
+        "referral_rows": _referral_rows(scope),
         "reports": reports,
         "figures": figures,
         "problem": problem,
@@ -278,8 +253,11 @@ def staff_dashboard(request):
 def staff_csv(request):
     form = DashboardForm(request.GET or None, user=request.user)
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    scope = scope_for(request.user, data)
-    params = {**_victim_params(scope, data.get("source") or CASES), "by": request.GET.get("by", "")}
+    scope = dashboard.scope_for(request.user, data)
+    params = {
+        **dashboard.victim_params(scope, data.get("source") or CASES),
+        "by": request.GET.get("by", ""),
+    }
     try:
         query = parse_query(params, published=False, organisations=scope.organisations)
     except StatsError as error:

@@ -254,9 +254,9 @@ class TestFollowUp:
     def test_a_right_receipt_does_not_reset_the_count_of_wrong_ones(
         self, client, filed, monkeypatch
     ):
-        from haven.reports import views
+        from haven.reports import receipts
 
-        monkeypatch.setitem(views.RECEIPT_LIMITS, "pause", 0)
+        monkeypatch.setitem(receipts.RECEIPT_LIMITS, "pause", 0)
         _, receipt = filed
         for _ in range(5):  # two guesses, then the right receipt, again and again
             self.open(client, "1111222233334444")
@@ -265,9 +265,9 @@ class TestFollowUp:
         assert self.open(client, receipt).status_code == 429
 
     def test_a_visitor_is_refused_after_ten_failures(self, client, filed, monkeypatch):
-        from haven.reports import views
+        from haven.reports import receipts
 
-        monkeypatch.setitem(views.RECEIPT_LIMITS, "pause", 0)  # no waiting between tries
+        monkeypatch.setitem(receipts.RECEIPT_LIMITS, "pause", 0)  # no waiting between tries
         _, receipt = filed
         for _ in range(10):
             assert self.open(client, "1111222233334444").status_code == 404

@@ -152,8 +152,11 @@ def _bool(value) -> bool:
 
 
 def _int(value, limit) -> int:
+    # JSON's true is not 1, and 2.5 children is not 2 (nor is Infinity a crash).
+    if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
+        raise Invalid(_("is not a whole number"))
     try:
-        number = value if isinstance(value, int) and not isinstance(value, bool) else int(value)
+        number = value if isinstance(value, int) else int(value)
     except (TypeError, ValueError):
         raise Invalid(_("is not a whole number")) from None
     if not 0 <= number <= (limit or 32767):

@@ -186,12 +186,24 @@ def parse_row(layout: Layout, sources: dict, row: list[str]) -> tuple:
     return (*slots.values(), flags, known)
 
 
+def _not_utf8() -> CTDCError:
+    return CTDCError(_("The file is not UTF-8 text: save it as a UTF-8 CSV."))
+
+
+def _rows(handle, delimiter: str):
+    """The rows after the header; a bad byte past the first read refuses the whole file."""
+    try:
+        yield from csv.reader(handle, delimiter=delimiter)
+    except UnicodeDecodeError:
+        raise _not_utf8() from None
+
+
 def _open_rows(path: Path):
     try:
         handle = path.open(encoding="utf-8-sig", newline="")
         first = handle.readline()
     except UnicodeDecodeError:
-        raise CTDCError(_("The file is not UTF-8 text: save it as a UTF-8 CSV.")) from None
+        raise _not_utf8() from None
     except OSError as error:
         raise CTDCError(_("The file cannot be read: %(error)s") % {"error": error}) from None
     delimiter = ";" if first.count(";") > first.count(",") else ","
@@ -228,7 +240,7 @@ def import_file(path, name: str, *, replace: bool = False) -> ImportResult:
             )
             result = ImportResult(source, format, delimiter)
             batch, tally = [], Counter()
-            for row in csv.reader(handle, delimiter=delimiter):
+            for row in _rows(handle, delimiter):
                 if not any(cell.strip() for cell in row):
                     continue
                 result.rows_read += 1

@@ -1,4 +1,5 @@
-# Haven: `make run` serves a demo on http://127.0.0.1:8000; `make test` runs everything CI runs.
+# Haven: `make run` serves a demo on http://127.0.0.1:8000 with its background worker;
+# `make test` runs everything CI runs.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -21,6 +22,9 @@ run: install
 	HAVEN_DEBUG=true $(BIN)/haven migrate --no-input
 	HAVEN_DEBUG=true $(BIN)/haven load_content
 	HAVEN_DEBUG=true $(BIN)/haven seed_demo
+	@# The worker runs beside the server and stops with it (Ctrl+C, or runserver ending).
+	HAVEN_DEBUG=true $(BIN)/haven worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; trap 'exit 130' INT TERM; \
 	HAVEN_DEBUG=true $(BIN)/haven runserver 127.0.0.1:$(PORT)
 
 # Debian's Chromium for the browser tests and gettext for the catalogue check, when missing.

@@ -124,7 +124,10 @@ INSTALLED_APPS = [
     "django_countries",
     "django.contrib.postgres",
     "ninja",
+    "django_tasks",
+    "django_tasks_db",
     "haven.lib",
+    "haven.jobs",
     "haven.accounts",
     "haven.audit",
     "haven.hub",
@@ -274,6 +277,21 @@ DATA_UPLOAD_MAX_NUMBER_FILES = max(HAVEN_MAX_ATTACHMENTS, 1)
 
 # Published statistics: differential-privacy budget per figure (0: no noise, small cells hidden).
 HAVEN_STATS_EPSILON = env_float("HAVEN_STATS_EPSILON", 0.0, minimum=0.0, maximum=10.0)
+
+# Background jobs: rows in this database (django-tasks-db), run by `haven worker`. A job
+# enqueued inside a transaction is written by it, so it exists exactly when the change does.
+TASKS = {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}}
+# Periodic jobs: `haven worker` enqueues each once per period (periods counted from
+# 1970-01-01 00:00 UTC), whatever the number of workers. Name: (task path, seconds).
+HAVEN_PERIODIC_JOBS = {
+    "purge_expired_reports": ("haven.reports.tasks.purge_expired_reports_job", 24 * 3600),
+    "anchor_audit_head": ("haven.audit.tasks.anchor_audit_head_job", 3600),
+}
+
+# Metrics at /metrics for Prometheus, only with this bearer token (none: the page is a 404).
+HAVEN_METRICS_TOKEN = os.environ.get("HAVEN_METRICS_TOKEN", "").strip()
+if HAVEN_METRICS_TOKEN and len(HAVEN_METRICS_TOKEN) < 32:
+    raise ImproperlyConfigured("HAVEN_METRICS_TOKEN: must be at least 32 characters long.")
 
 # Cache: per process by default; several processes need a shared one (redis://...).
 _cache_url = os.environ.get("HAVEN_CACHE_URL", "").strip()

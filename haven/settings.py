@@ -140,6 +140,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "haven.lib.metrics.metrics_middleware",
     "haven.middleware.forget_client_middleware",
     "django.middleware.security.SecurityMiddleware",
     "haven.middleware.security_headers_middleware",
@@ -228,7 +229,8 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006", "security.W003", "security.W005", "securi
 HAVEN_HTTPS = env_bool("HAVEN_HTTPS", not DEBUG)
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HAVEN_HTTPS
 SECURE_SSL_REDIRECT = HAVEN_HTTPS
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# Checked and scraped on the web process's own address, not through the proxy.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^metrics$"]
 SECURE_HSTS_SECONDS = 31536000 if HAVEN_HTTPS else 0
 if env_bool("HAVEN_BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from haven.accounts.models import Organisation, User
 from haven.accounts.roles import CAPABILITIES, Capability
 from haven.audit.services import record_event
+from haven.lib.metrics import REPORTS_RECEIVED
 from haven.lib.uploads import CleanFile
 from haven.reports.models import Attachment, ClosedReason, Message, Report, Status
 from haven.reports.receipts import hash_receipt, new_receipt
@@ -110,6 +111,7 @@ def submit_report(new: NewReport, files: list[CleanFile]) -> tuple[Report, str]:
             },
         )
         _enqueue("send_notification", "new", report_id=str(report.pk))
+        transaction.on_commit(REPORTS_RECEIVED.inc)
     return report, receipt
 
 

@@ -288,6 +288,7 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}}
 HAVEN_PERIODIC_JOBS = {
     "purge_expired_reports": ("haven.reports.tasks.purge_expired_reports_job", 24 * 3600),
     "anchor_audit_head": ("haven.audit.tasks.anchor_audit_head_job", 3600),
+    "prune_finished_jobs": ("haven.jobs.tasks.prune_finished_jobs", 24 * 3600),
 }
 
 # Metrics at /metrics for Prometheus, only with this bearer token (none: the page is a 404).

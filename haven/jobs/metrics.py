@@ -2,6 +2,7 @@
 
 from prometheus_client.core import GaugeMetricFamily
 
+from haven.jobs.models import PeriodicRun
 from haven.jobs.queue import queue_summary
 
 
@@ -20,3 +21,13 @@ class QueueCollector:
             ),
         ):
             yield GaugeMetricFamily(name, help_text, value=value)
+        last = GaugeMetricFamily(
+            "haven_periodic_last_enqueued_timestamp_seconds",
+            "When each periodic job was last enqueued (Unix time)",
+            labels=["job"],
+        )
+        for name, when in PeriodicRun.objects.exclude(enqueued_at=None).values_list(
+            "name", "enqueued_at"
+        ):
+            last.add_metric([name], when.timestamp())
+        yield last

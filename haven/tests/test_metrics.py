@@ -18,6 +18,7 @@ from django_tasks_db.models import DBTaskResult
 
 from haven.cases.tests.helpers import make_case
 from haven.conftest import sign_in
+from haven.jobs.schedule import enqueue_due_jobs
 from haven.reports.tests.helpers import receipt_from, report_data
 
 TOKEN = "m" * 40
@@ -119,6 +120,12 @@ class TestWhatItCounts:
         assert value(after, "haven_jobs_ready") == 1  # the notification of the report
         assert value(after, "haven_jobs_oldest_ready_age_seconds") > 86400 * 365
         assert value(after, "haven_jobs_failed") == 0
+        enqueue_due_jobs()
+        text = scrape(client).content.decode()
+        last = value(
+            text, "haven_periodic_last_enqueued_timestamp_seconds", job="purge_expired_reports"
+        )
+        assert abs(last - time.time()) < 60
 
     def test_nothing_personal_is_in_any_label(self, client, alice, metrics_token):
         response = client.post("/vi/report/new/", report_data())

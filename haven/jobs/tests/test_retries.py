@@ -104,3 +104,25 @@ class TestAdmin:
 
         response = sign_in(client, oscar).get("/admin/django_tasks_database/dbtaskresult/")
         assert response.status_code in (302, 403, 404)
+
+
+@pytest.mark.django_db
+class TestPruning:
+    def test_old_finished_jobs_go_recent_ones_and_final_failures_stay(self, run_jobs):
+        from haven.jobs.tasks import prune_finished_jobs
+
+        flaky.enqueue("old", 0)
+        flaky.enqueue("retried", 1)
+        flaky.enqueue("failed", 9)
+        run_jobs()
+        for _attempt in range(2):
+            make_due()
+            run_jobs()
+        DBTaskResult.objects.update(finished_at=timezone.now() - timedelta(days=40))
+        flaky.enqueue("recent", 0)
+        run_jobs()
+        prune_finished_jobs.call()
+        left = {
+            (result.args_kwargs["args"][0], result.status) for result in DBTaskResult.objects.all()
+        }
+        assert left == {("failed", "FAILED"), ("recent", "SUCCESSFUL")}

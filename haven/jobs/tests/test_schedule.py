@@ -16,11 +16,16 @@ NOON = datetime(2026, 12, 5, 12, 0, tzinfo=UTC)
 @pytest.mark.django_db
 class TestSchedule:
     def test_each_job_is_enqueued_once_per_period(self):
-        assert enqueue_due_jobs(NOON) == ["anchor_audit_head", "purge_expired_reports"]
+        assert enqueue_due_jobs(NOON) == [
+            "anchor_audit_head",
+            "prune_finished_jobs",
+            "purge_expired_reports",
+        ]
         assert enqueue_due_jobs(NOON + timedelta(minutes=30)) == []
         assert enqueue_due_jobs(NOON + timedelta(hours=1)) == ["anchor_audit_head"]
         assert enqueue_due_jobs(NOON + timedelta(hours=12)) == [
             "anchor_audit_head",
+            "prune_finished_jobs",
             "purge_expired_reports",
         ]
         paths = list(DBTaskResult.objects.values_list("task_path", flat=True))
@@ -42,9 +47,9 @@ class TestSchedule:
         }
         assert enqueue_due_jobs(NOON) == ["broken"]
 
-    def test_the_purge_and_the_anchor_run(self, run_jobs):
+    def test_the_purge_the_anchor_and_the_pruning_run(self, run_jobs):
         enqueue_due_jobs(NOON)
-        assert run_jobs() == 2
+        assert run_jobs() == 3
         results = dict(DBTaskResult.objects.values_list("task_path", "status"))
         assert set(results.values()) == {"SUCCESSFUL"}
 
@@ -66,5 +71,5 @@ def test_two_workers_at_once_enqueue_each_job_once():
         thread.start()
     for thread in threads:
         thread.join()
-    assert sorted(claimed) == ["anchor_audit_head", "purge_expired_reports"]
-    assert DBTaskResult.objects.count() == 2
+    assert sorted(claimed) == ["anchor_audit_head", "prune_finished_jobs", "purge_expired_reports"]
+    assert DBTaskResult.objects.count() == 3

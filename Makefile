@@ -1,10 +1,11 @@
-# Haven: `make run` serves a demo on http://127.0.0.1:8000; `make test` runs everything CI runs.
+# Haven: `make run` serves a demo on http://127.0.0.1:8000 with its background worker;
+# `make test` runs everything CI runs.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 HAVEN_TEST_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/haven
-APT_PACKAGES := chromium gettext
+APT_PACKAGES := chromium gettext systemd
 
 .PHONY: install run test test-sqlite test-postgres lint format messages system-packages bench clean
 
@@ -21,13 +22,18 @@ run: install
 	HAVEN_DEBUG=true $(BIN)/haven migrate --no-input
 	HAVEN_DEBUG=true $(BIN)/haven load_content
 	HAVEN_DEBUG=true $(BIN)/haven seed_demo
+	@# The worker runs beside the server and stops with it (Ctrl+C, or runserver ending).
+	HAVEN_DEBUG=true $(BIN)/haven worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; trap 'exit 130' INT TERM; \
 	HAVEN_DEBUG=true $(BIN)/haven runserver 127.0.0.1:$(PORT)
 
-# Debian's Chromium for the browser tests and gettext for the catalogue check, when missing.
+# Debian's Chromium for the browser tests, gettext for the catalogue check and systemd-analyze
+# for the check of deploy/'s units, when missing.
 system-packages:
 	@missing=""; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	command -v xgettext >/dev/null || missing="$$missing gettext"; \
+	command -v systemd-analyze >/dev/null || missing="$$missing systemd"; \
 	if [ -n "$$missing" ]; then \
 		if command -v apt-get >/dev/null; then \
 			echo "Installing$$missing"; \

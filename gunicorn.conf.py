@@ -12,3 +12,22 @@ accesslog = "-"
 access_log_format = '%(t)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms'
 # Only the proxy in front may set X-Forwarded-Proto.
 forwarded_allow_ips = os.environ.get("HAVEN_PROXY_ADDRESSES", "127.0.0.1")
+
+
+# Metrics of several workers (prometheus-client's multiprocess mode): each worker writes its
+# values to files in PROMETHEUS_MULTIPROC_DIR; /metrics adds them up. Files of a previous run
+# would be added too, so the directory is emptied at start.
+def on_starting(server):
+    directory = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if directory:
+        os.makedirs(directory, exist_ok=True)
+        for name in os.listdir(directory):
+            if name.endswith(".db"):
+                os.remove(os.path.join(directory, name))
+
+
+def child_exit(server, worker):
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)

@@ -98,3 +98,31 @@ def _empty_cache():
 
     cache.clear()
     yield
+
+
+@pytest.fixture
+def run_jobs():
+    """Run the queued jobs that are due, as `haven worker` would, in this test's transaction."""
+    from django_tasks_db.management.commands.db_worker import Worker
+    from django_tasks_db.models import DBTaskResult
+
+    worker = Worker(
+        queue_names=["*"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="test",
+        excluded_queue_names=[],
+    )
+
+    def run() -> int:
+        count = 0
+        while (result := DBTaskResult.objects.ready().first()) is not None:
+            result.claim(worker.worker_id)
+            worker.run_task(result)
+            count += 1
+        return count
+
+    return run

@@ -130,7 +130,10 @@ INSTALLED_APPS = [
     "django_countries",
     "django.contrib.postgres",
     "ninja",
+    "django_tasks",
+    "django_tasks_db",
     "haven.lib",
+    "haven.jobs",
     "haven.accounts",
     "haven.audit",
     "haven.hub",
@@ -143,6 +146,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "haven.lib.metrics.metrics_middleware",
     "haven.middleware.forget_client_middleware",
     "django.middleware.security.SecurityMiddleware",
     "haven.middleware.security_headers_middleware",
@@ -231,7 +235,8 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006", "security.W003", "security.W005", "securi
 HAVEN_HTTPS = env_bool("HAVEN_HTTPS", not DEBUG)
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HAVEN_HTTPS
 SECURE_SSL_REDIRECT = HAVEN_HTTPS
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# Checked and scraped on the web process's own address, not through the proxy.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^metrics$"]
 SECURE_HSTS_SECONDS = 31536000 if HAVEN_HTTPS else 0
 if env_bool("HAVEN_BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -278,6 +283,22 @@ DATA_UPLOAD_MAX_NUMBER_FILES = max(HAVEN_MAX_ATTACHMENTS, 1)
 
 # Published statistics: differential-privacy budget per figure (0: no noise, small cells hidden).
 HAVEN_STATS_EPSILON = env_float("HAVEN_STATS_EPSILON", 0.0, minimum=0.0, maximum=10.0)
+
+# Background jobs: rows in this database (django-tasks-db), run by `haven worker`. A job
+# enqueued inside a transaction is written by it, so it exists exactly when the change does.
+TASKS = {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}}
+# Periodic jobs: `haven worker` enqueues each once per period (periods counted from
+# 1970-01-01 00:00 UTC), whatever the number of workers. Name: (task path, seconds).
+HAVEN_PERIODIC_JOBS = {
+    "purge_expired_reports": ("haven.reports.tasks.purge_expired_reports_job", 24 * 3600),
+    "anchor_audit_head": ("haven.audit.tasks.anchor_audit_head_job", 3600),
+    "prune_finished_jobs": ("haven.jobs.tasks.prune_finished_jobs", 24 * 3600),
+}
+
+# Metrics at /metrics for Prometheus, only with this bearer token (none: the page is a 404).
+HAVEN_METRICS_TOKEN = os.environ.get("HAVEN_METRICS_TOKEN", "").strip()
+if HAVEN_METRICS_TOKEN and len(HAVEN_METRICS_TOKEN) < 32:
+    raise ImproperlyConfigured("HAVEN_METRICS_TOKEN: must be at least 32 characters long.")
 
 # Cache: per process by default; several processes need a shared one (redis://...).
 _cache_url = os.environ.get("HAVEN_CACHE_URL", "").strip()

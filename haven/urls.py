@@ -7,6 +7,7 @@ from haven.api import api
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("metrics", views.metrics, name="metrics"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

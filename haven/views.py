@@ -1,11 +1,17 @@
 """Project-wide views: the health check and error pages."""
 
+import hmac
+
+from django.conf import settings
 from django.db import connection
 from django.db.utils import DatabaseError
-from django.http import JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+
+from haven.jobs.metrics import QueueCollector
+from haven.lib.metrics import exposition
 
 
 @never_cache
@@ -17,6 +23,17 @@ def healthz(request):
     except DatabaseError:
         return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+@never_cache
+def metrics(request):
+    """Prometheus metrics, for the bearer of HAVEN_METRICS_TOKEN only; 404 to anyone else."""
+    token = settings.HAVEN_METRICS_TOKEN
+    scheme, _, sent = request.headers.get("Authorization", "").partition(" ")
+    if not token or scheme != "Bearer" or not hmac.compare_digest(sent.encode(), token.encode()):
+        raise Http404
+    body, content_type = exposition(QueueCollector())
+    return HttpResponse(body, content_type=content_type)
 
 
 def _error_page(request, status: int, title: str, message: str):

@@ -43,6 +43,7 @@ from haven.exchange.columns import (
     Kind,
 )
 from haven.exchange.values import cell_writer, json_writer
+from haven.lib.metrics import EXPORTS_RUN
 
 CHUNK_SIZE = 2000
 CONSENT_ITEMS = tuple(ConsentItem.values)
@@ -83,6 +84,7 @@ def csv_header(extended: bool = False) -> list[str]:
 
 def record_export(*, actor, organisation, format: str, extended: bool, count: int, via: str):
     """The audit event of an export: what and how many, never whose."""
+    EXPORTS_RUN.labels(format, via).inc()
     return record_event(
         "cases.exported",
         actor=actor,

@@ -1,6 +1,5 @@
 """Everything that changes a report: submission, follow-up, triage, retention. Each audited."""
 
-import logging
 from dataclasses import dataclass, fields
 from datetime import timedelta
 
@@ -16,11 +15,11 @@ from django.utils.translation import gettext_lazy
 from haven.accounts.models import Organisation, User
 from haven.accounts.roles import CAPABILITIES, Capability
 from haven.audit.services import record_event
+from haven.lib.metrics import REPORTS_RECEIVED
 from haven.lib.uploads import CleanFile
 from haven.reports.models import Attachment, ClosedReason, Message, Report, Status
 from haven.reports.receipts import hash_receipt, new_receipt
 
-log = logging.getLogger(__name__)
 TRIAGE_ROLES = [
     role for role, capabilities in CAPABILITIES.items() if Capability.REPORT_TRIAGE in capabilities
 ]
@@ -98,7 +97,8 @@ def submit_report(new: NewReport, files: list[CleanFile]) -> tuple[Report, str]:
         report.recipients.set(recipients)
         if not recipients:
             # Stored all the same (nothing accepted is lost), but nobody can see it yet: say so.
-            transaction.on_commit(notify_unrouted)
+            record_event("report.unrouted")
+            _enqueue("warn_unrouted")
         _attach(report, files)
         record_event(
             "report.received",
@@ -110,7 +110,8 @@ def submit_report(new: NewReport, files: list[CleanFile]) -> tuple[Report, str]:
                 "recipients": len(recipients),
             },
         )
-        transaction.on_commit(lambda: notify(report, "new"))
+        _enqueue("send_notification", "new", report_id=str(report.pk))
+        transaction.on_commit(REPORTS_RECEIVED.inc)
     return report, receipt
 
 
@@ -131,7 +132,7 @@ def add_reporter_message(report: Report, body: str, files: list[CleanFile]) -> M
     _attach(report, files, message)
     _touch(report)
     record_event("report.reporter_message", obj=report, summary={"attachments": len(files)})
-    transaction.on_commit(lambda: notify(report, "message"))
+    _enqueue("send_notification", "message", report_id=str(report.pk))
     return message
 
 
@@ -183,7 +184,12 @@ def change_status(
         summary["referred_to"] = str(referred_to.pk)
     record_event("report.status_changed", actor=actor, obj=report, summary=summary)
     if status == Status.REFERRED:
-        transaction.on_commit(lambda: notify(report, "new", only=[referred_to]))
+        _enqueue(
+            "send_notification",
+            "new",
+            report_id=str(report.pk),
+            organisation_ids=[str(referred_to.pk)],
+        )
 
 
 def thread_for(report: Report, user: User):
@@ -236,9 +242,23 @@ MESSAGES = {
 }
 
 
+def _enqueue(job_name: str, *args, **kwargs) -> None:
+    """Queue a job in the change's transaction, so it exists exactly when the change does."""
+    from haven.reports import tasks  # tasks call back into this module
+
+    getattr(tasks, job_name).enqueue(*args, **kwargs)
+
+
 def notify(report: Report | None, kind: str, only=None, count: int = 0) -> int:
-    """E-mail the triage staff that something arrived: never what it says."""
-    organisations = only if only is not None else list(report.recipients.all())
+    """E-mail the triage staff that something arrived: never what it says.
+
+    Run by the `send_notification` job, which retries it when the mail server fails.
+    `only`: ids of the organisations to tell, instead of the report's recipients.
+    """
+    if only is not None:
+        organisations = list(Organisation.objects.filter(pk__in=only).order_by("name"))
+    else:
+        organisations = list(report.recipients.all())
     mails = []
     for organisation in organisations:
         staff = [user for user in triage_staff([organisation]) if user.email]
@@ -252,19 +272,14 @@ def notify(report: Report | None, kind: str, only=None, count: int = 0) -> int:
             url = f"{settings.HAVEN_SITE_URL}/{settings.LANGUAGE_CODE}/staff/triage/"
             body = str(text) % {"organisation": organisation.name, "url": url, "count": count}
         mails.append((subject, body, settings.DEFAULT_FROM_EMAIL, [user.email for user in staff]))
-    try:
-        return send_mass_mail(mails, fail_silently=False)
-    except Exception as error:  # a mail server down must not undo or hide the report
-        # Only the kind of failure: SMTP errors quote the recipients' addresses.
-        log.error("Could not send %s notifications: %s", kind, error.__class__.__name__)
-        return 0
+    # A failure raises: the job logs its kind only (SMTP errors quote addresses) and retries.
+    return send_mass_mail(mails, fail_silently=False) if mails else 0
 
 
 def notify_unrouted() -> int:
     """Tell the system administrators that a report reached no organisation (never its content)."""
     from haven.accounts.roles import Role
 
-    record_event("report.unrouted")
     administrators = User.objects.filter(role=Role.SYSADMIN, is_active=True).exclude(email="")
     with translation.override(settings.LANGUAGE_CODE):
         subject = _("A report reached no organisation in Haven")
@@ -273,24 +288,10 @@ def notify_unrouted() -> int:
             "and no fallback is set. Mark an organisation as receiving public reports, or set "
             "HAVEN_REPORT_FALLBACK_ORGANISATION."
         )
-    try:
-        return (
-            send_mass_mail(
-                [
-                    (
-                        subject,
-                        body,
-                        settings.DEFAULT_FROM_EMAIL,
-                        [user.email for user in administrators],
-                    )
-                ]
-            )
-            if administrators
-            else 0
-        )
-    except Exception as error:  # the report is safe; only the warning failed
-        log.error("Could not warn about an unrouted report: %s", error.__class__.__name__)
+    if not administrators:
         return 0
+    addresses = [user.email for user in administrators]
+    return send_mass_mail([(subject, body, settings.DEFAULT_FROM_EMAIL, addresses)])
 
 
 def expiry_cutoff(now=None):
@@ -327,13 +328,18 @@ def purge_expired_reports(now=None) -> PurgeReport:
     for report in soon:
         for organisation in report.recipients.all():
             by_organisation.setdefault(organisation, []).append(report)
-    with translation.override(settings.LANGUAGE_CODE):
-        for organisation, reports in by_organisation.items():
-            notify(None, "purge", only=[organisation], count=len(reports))
     if soon:
-        Report.objects.filter(pk__in=[report.pk for report in soon]).update(purge_warned_at=now)
-        warned = len(soon)
-        record_event("report.purge_warning", summary={"reports": warned})
+        with transaction.atomic():
+            Report.objects.filter(pk__in=[report.pk for report in soon]).update(purge_warned_at=now)
+            warned = len(soon)
+            record_event("report.purge_warning", summary={"reports": warned})
+            for organisation, reports in by_organisation.items():
+                _enqueue(
+                    "send_notification",
+                    "purge",
+                    organisation_ids=[str(organisation.pk)],
+                    count=len(reports),
+                )
     return PurgeReport(deleted, warned)
 
 

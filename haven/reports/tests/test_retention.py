@@ -43,13 +43,15 @@ class TestPurge:
 
         assert not Attachment.objects.exists() and not Message.objects.exists()
 
-    def test_staff_are_warned_seven_days_before_once(self, settings):
+    def test_staff_are_warned_seven_days_before_once(self, settings, run_jobs):
         settings.HAVEN_REPORT_RETENTION_DAYS = 30
         report = file_report()
         age(report, 25)
+        run_jobs()
         mail.outbox.clear()
         result = services.purge_expired_reports()
         assert (result.deleted, result.warned) == (0, 1)
+        assert run_jobs() == 1
         assert len(mail.outbox) == 1 and "1 báo tin" in mail.outbox[0].body
         assert "Ở khu trọ" not in mail.outbox[0].body
         assert services.purge_expired_reports().warned == 0  # not twice

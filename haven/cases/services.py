@@ -47,6 +47,11 @@ def _text(value) -> str:
     return str(value)
 
 
+def _empty(value) -> bool:
+    # Not `value in (None, "", [], False)`: 0 == False, and a zero (no children) is a fact.
+    return value is None or value is False or value in ("", [])
+
+
 def record_changes(case, obj, *, actor, section: str, values: dict, created=False) -> list[str]:
     """Set the values, save the object, and write one history row per field that changed.
 
@@ -57,7 +62,7 @@ def record_changes(case, obj, *, actor, section: str, values: dict, created=Fals
     for name, value in values.items():
         old = None if created else getattr(obj, name)
         setattr(obj, name, value)
-        if (created and value in (None, "", [], False)) or (not created and old == value):
+        if (created and _empty(value)) or (not created and old == value):
             continue
         changed.append(name)
         rows.append(

@@ -264,6 +264,11 @@ def add_participant(
         case, participant, actor=actor, section="participant", values=details, created=True
     )
     refresh_exploitation(case)
+    if role != ParticipantRole.PERPETRATOR:
+        # Their consent is not recorded yet, and a referral shares only what everyone's allows.
+        from haven.cases.referrals import _narrow_live_referrals
+
+        _narrow_live_referrals(case, actor=actor)
     _touch(case)
     record_event("case.person_added", actor=actor, obj=case, summary={"role": role})
     return participant

@@ -11,11 +11,12 @@ from haven.accounts.models import User
 from haven.accounts.roles import Role
 from haven.audit.models import Event
 from haven.cases import referrals, services
-from haven.cases.access import access_case
+from haven.cases.access import access_case, access_referral
 from haven.cases.models import Change, Consent, Person, Referral, Section
 from haven.cases.services import CaseError
 from haven.cases.tests.helpers import ALL_CONSENT, make_case
 from haven.cases.tests.stored import actions, last_event, stored
+from haven.conftest import sign_in
 
 pytestmark = pytest.mark.django_db
 BASE = {"interview": True, "purpose": True}
@@ -528,3 +529,21 @@ class TestTransfer:
         referrals.transfer_ownership(accepted, actor=alice)
         with pytest.raises(PermissionDenied):
             refer(accepted.case, alice, carol.organisation)
+
+    def test_after_a_transfer_the_new_owner_controls_the_other_referrals(
+        self, accepted, alice, carol, mallory
+    ):
+        third = refer(accepted.case, alice, mallory.organisation, ["summary"])
+        referrals.transfer_ownership(accepted, actor=alice)
+        with pytest.raises(PermissionDenied):
+            referrals.revoke(third, actor=alice)  # the former owner sees nothing of it now
+        referrals.revoke(third, actor=carol)
+        assert Referral.objects.get(pk=third.pk).state == "revoked"
+        assert access_referral(carol, third.pk) == third
+
+    def test_the_new_owner_revokes_through_the_page(self, client, accepted, alice, carol, mallory):
+        third = refer(accepted.case, alice, mallory.organisation, ["summary"])
+        referrals.transfer_ownership(accepted, actor=alice)
+        response = sign_in(client, carol).post(f"/en/staff/cases/referrals/{third.pk}/revoke/")
+        assert response.status_code == 302
+        assert Referral.objects.get(pk=third.pk).state == "revoked"

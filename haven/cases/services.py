@@ -194,9 +194,15 @@ def update_case(case: Case, *, actor: User, values: dict) -> list[str]:
     worker = values.get("case_worker")
     if worker is not None and worker.organisation_id != case.organisation_id:
         raise CaseError(_("The case worker must belong to the organisation that owns the case."))
-    status = values.get("status")
-    if status in (htcds.CaseStatus.CLOSED, htcds.CaseStatus.CLOSED_REFERRED):
+    status = values.get("status", case.status)
+    if status != case.status and status in (
+        htcds.CaseStatus.CLOSED,
+        htcds.CaseStatus.CLOSED_REFERRED,
+    ):
         raise CaseError(_("Close a case with its reason, on the closing form."))
+    if status != case.status and not case.is_open:
+        # Reopening clears the closing date and is audited as such: it has its own action.
+        raise CaseError(_("Reopen the case before changing its status."))
     changed = record_changes(case, case, actor=actor, section="case", values=values)
     if changed:
         _touch(case)

@@ -99,6 +99,20 @@ class TestCaseForm:
         form = forms.CaseForm(data={**data, field: value}, organisation_id=alice.organisation_id)
         assert set(errors_of(form)) == {field}
 
+    def test_a_closed_case_keeps_its_status_on_the_form(self, alice):
+        case = make_case(alice)
+        services.close_case(case, actor=alice, reason="Back home.")
+        case.refresh_from_db()
+        form = forms.CaseForm(instance=case, organisation_id=alice.organisation_id)
+        assert [code for code, _ in form.fields["status"].choices] == ["Closed"]
+        data = {"status": "Active", "country": "VN", "risk": "low", "opened": "2026-01-02"}
+        edit = forms.CaseForm(data=data, instance=case, organisation_id=alice.organisation_id)
+        assert set(errors_of(edit)) == {"status"}
+        kept = forms.CaseForm(
+            data={**data, "status": "Closed"}, instance=case, organisation_id=alice.organisation_id
+        )
+        assert kept.is_valid(), kept.errors
+
     def test_only_active_writers_of_the_organisation_can_be_the_worker(
         self, alice, bob, oscar, carol
     ):

@@ -225,6 +225,25 @@ class TestUpdateCase:
         case.refresh_from_db()
         assert case.is_open
 
+    def test_an_edit_does_not_reopen_a_closed_case(self, alice):
+        # The page's edit form offers only open statuses: saving it must not reopen in silence.
+        case = make_case(alice)
+        services.close_case(case, actor=alice, reason="Back home.")
+        with pytest.raises(CaseError, match="Reopen the case"):
+            services.update_case(case, actor=alice, values={"status": "Active", "risk": "low"})
+        case.refresh_from_db()
+        assert case.status == "Closed" and case.closed is not None and case.risk == "medium"
+
+    def test_a_closed_case_can_still_be_corrected(self, alice):
+        case = make_case(alice)
+        services.close_case(case, actor=alice, reason="Back home.")
+        changed = services.update_case(
+            case, actor=alice, values={"status": "Closed", "summary": "Corrected."}
+        )
+        assert changed == ["summary"]
+        case.refresh_from_db()
+        assert case.status == "Closed" and case.summary == "Corrected."
+
     def test_the_incoming_referral_fields_are_kept_encrypted(self, alice):
         case = make_case(alice)
         services.update_case(

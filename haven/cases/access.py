@@ -88,14 +88,17 @@ def access_case(user, case_id, *, write: bool = False, audit: bool = True) -> Ca
 
 
 def access_referral(user, referral_id) -> Referral:
-    """A referral, for the organisation that sent it or the one it was sent to."""
+    """A referral, for the organisation that sent it, the one it was sent to, or the case's
+    owner (after a transfer, the new owner answers for what the former one sent)."""
     if not user.is_authenticated or user.organisation_id is None:
         raise Http404
     try:
         referral = (
             Referral.objects.select_related("case", "from_organisation", "to_organisation")
             .filter(
-                Q(from_organisation=user.organisation_id) | Q(to_organisation=user.organisation_id)
+                Q(from_organisation=user.organisation_id)
+                | Q(to_organisation=user.organisation_id)
+                | Q(case__organisation=user.organisation_id)
             )
             .get(pk=referral_id)
         )

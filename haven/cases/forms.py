@@ -78,6 +78,10 @@ class CaseForm(forms.ModelForm):
     def __init__(self, *args, organisation_id, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["case_worker"].queryset = case_workers(organisation_id)
+        if not self.instance.is_open:
+            # A closed case keeps its status here; the Reopen button reopens it.
+            status = self.instance.status
+            self.fields["status"].choices = [(status, htcds.CaseStatus(status).label)]
 
 
 class NewCaseForm(CaseForm):

@@ -429,7 +429,8 @@ class Task(models.Model):
     created = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
-        ordering = ["done_at", "due"]
+        # Open tasks first on every database: PostgreSQL puts nulls last in ascending order.
+        ordering = [models.F("done_at").asc(nulls_first=True), "due"]
         indexes = [
             # With the case in it, the overdue list is found from this index alone.
             models.Index(

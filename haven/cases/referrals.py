@@ -1,8 +1,8 @@
 """Consent, referrals between organisations, and transfer of ownership. Each change audited.
 
 A referral shares the sections the sender chose, and only those the recorded consent allows
-(`haven.cases.sharing`). It goes pending → accepted or declined; accepted → completed; the sender
-may revoke it while it is pending or accepted. Withdrawing consent narrows the live referrals
+(`haven.cases.sharing`). It goes pending → accepted or declined; accepted → completed; the case's
+owner may revoke it while it is pending or accepted. Withdrawing consent narrows the live referrals
 that relied on it, or revokes them when nothing is left to share.
 """
 
@@ -251,7 +251,9 @@ def complete(referral: Referral, *, actor: User, note: str = "") -> None:
 
 @transaction.atomic
 def revoke(referral: Referral, *, actor: User) -> None:
-    if referral.from_organisation_id != actor.organisation_id:
+    # The owner decides what its case shares: after a transfer, the referrals the former owner
+    # sent are the new owner's to revoke, and no longer the former owner's.
+    if referral.case.organisation_id != actor.organisation_id:
         raise PermissionDenied
     if Capability.CASE_REFER not in actor.capabilities:
         raise PermissionDenied

@@ -47,6 +47,11 @@ def _text(value) -> str:
     return str(value)
 
 
+def _empty(value) -> bool:
+    # Not `value in (None, "", [], False)`: 0 == False, and a zero (no children) is a fact.
+    return value is None or value is False or value in ("", [])
+
+
 def record_changes(case, obj, *, actor, section: str, values: dict, created=False) -> list[str]:
     """Set the values, save the object, and write one history row per field that changed.
 
@@ -57,7 +62,7 @@ def record_changes(case, obj, *, actor, section: str, values: dict, created=Fals
     for name, value in values.items():
         old = None if created else getattr(obj, name)
         setattr(obj, name, value)
-        if (created and value in (None, "", [], False)) or (not created and old == value):
+        if (created and _empty(value)) or (not created and old == value):
             continue
         changed.append(name)
         rows.append(
@@ -189,9 +194,15 @@ def update_case(case: Case, *, actor: User, values: dict) -> list[str]:
     worker = values.get("case_worker")
     if worker is not None and worker.organisation_id != case.organisation_id:
         raise CaseError(_("The case worker must belong to the organisation that owns the case."))
-    status = values.get("status")
-    if status in (htcds.CaseStatus.CLOSED, htcds.CaseStatus.CLOSED_REFERRED):
+    status = values.get("status", case.status)
+    if status != case.status and status in (
+        htcds.CaseStatus.CLOSED,
+        htcds.CaseStatus.CLOSED_REFERRED,
+    ):
         raise CaseError(_("Close a case with its reason, on the closing form."))
+    if status != case.status and not case.is_open:
+        # Reopening clears the closing date and is audited as such: it has its own action.
+        raise CaseError(_("Reopen the case before changing its status."))
     changed = record_changes(case, case, actor=actor, section="case", values=values)
     if changed:
         _touch(case)
@@ -259,6 +270,11 @@ def add_participant(
         case, participant, actor=actor, section="participant", values=details, created=True
     )
     refresh_exploitation(case)
+    if role != ParticipantRole.PERPETRATOR:
+        # Their consent is not recorded yet, and a referral shares only what everyone's allows.
+        from haven.cases.referrals import _narrow_live_referrals
+
+        _narrow_live_referrals(case, actor=actor)
     _touch(case)
     record_event("case.person_added", actor=actor, obj=case, summary={"role": role})
     return participant

@@ -107,11 +107,12 @@ def new(request):
 
 
 def _status_page(request, report, receipt, form=None, status=200, added=False):
-    messages = report.messages.filter(internal=False).prefetch_related("attachments")
+    # Not "messages": base.html shows Django's messages framework under that name.
+    thread = report.messages.filter(internal=False).prefetch_related("attachments")
     context = {
         "report": report,
         "status_text": services.reporter_status(report),
-        "messages": messages,
+        "thread": thread,
         "receipt": receipt,
         "form": form or FollowUpForm(initial={"receipt": receipt}),
         "Author": Message.Author,

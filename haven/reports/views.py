@@ -12,7 +12,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from haven.hub.models import HelpLine
+from haven.hub.selectors import emergency_lines
 from haven.lib.public_forms import form_token, public_form
 from haven.lib.ratelimit import begin_attempt, forgive, hit
 from haven.reports import services
@@ -50,12 +50,6 @@ def _too_many(request, retry_after: int):
     )
     response["Retry-After"] = str(retry_after)
     return response
-
-
-def emergency_lines(country: str):
-    return HelpLine.objects.filter(
-        country=country, kind__in=["emergency", "anti_trafficking", "child_protection"]
-    )
 
 
 @public_form

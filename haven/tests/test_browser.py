@@ -67,6 +67,27 @@ def watch(page):
     return problems
 
 
+PHONE = {"width": 360, "height": 740}
+
+
+def axe_violations(page) -> list[str]:
+    """axe-core's violations on the page as it is now, one line each (rule, impact, where)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    found = []
+    for violation in results.response["violations"]:
+        targets = ", ".join(str(node["target"]) for node in violation["nodes"][:3])
+        found.append(f"{violation['id']} ({violation['impact']}): {targets}")
+    return found
+
+
+def assert_accessible(page) -> None:
+    """Fail with axe-core's list of violations, naming the page."""
+    found = axe_violations(page)
+    assert not found, f"{page.url}:\n" + "\n".join(found)
+
+
 def test_staff_sign_in_with_two_factor(browser, live_server, personas):
     alice = User.objects.get(username="alice")
     device = TOTPDevice.objects.get(user=alice)

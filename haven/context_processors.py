@@ -19,3 +19,7 @@ def languages(request):
             for code, name in settings.LANGUAGES
         ]
     }
+
+
+def quick_exit(request):
+    return {"quick_exit_url": settings.HAVEN_QUICK_EXIT_URL}

@@ -168,6 +168,13 @@ class TestJobCheck:
         text = "Barista wanted in Hanoi, weekends, 30,000 VND per hour, contract."
         html = post(client, JOB_CHECK, {"text": text}).content.decode()
         assert "Low risk" in html and "Haven found none of the red flags" in html
+        assert "few warning signs" not in html and "few flags" not in html  # not both at once
+
+    def test_a_low_risk_with_one_flag_does_not_say_none_were_found(self, client):
+        html = post(client, JOB_CHECK, {"text": "Barista wanted, no experience needed."}).content
+        html = html.decode()
+        assert "Low risk: few warning signs found" in html
+        assert "none of the red flags" not in html
 
     def test_an_empty_or_huge_text_is_explained(self, client):
         assert post(client, JOB_CHECK, {"text": ""}).status_code == 422

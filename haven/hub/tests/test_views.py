@@ -133,6 +133,31 @@ class TestSearchPage:
         html = client.get("/vi/search/?q=smuggling").content.decode()
         assert "Tìm thấy trong ngôn ngữ còn lại" in html and 'hreflang="en"' in html
 
+    def test_a_search_with_no_result_never_dead_ends(self, client):
+        html = client.get("/vi/search/?q=zzqxv").content.decode()
+        main = html[html.index("<main") :]
+        assert 'href="tel:111"' in main and 'href="/vi/help/"' in main
+        assert 'href="/vi/self-check/"' in main and 'href="/vi/job-check/"' in main
+
+    def test_results_do_not_show_the_dead_end_help(self, client):
+        html = client.get("/vi/search/?q=duong+day+nong").content.decode()
+        assert 'class="no-result"' not in html
+
+    def test_an_english_query_on_the_vietnamese_site_offers_the_english_one(self, client):
+        html = client.get("/vi/search/", {"q": "how to report forced labour"}).content.decode()
+        offer = html[html.index('class="other-language"') :]
+        assert 'href="/en/search/?q=how+to+report+forced+labour"' in offer[: offer.index("</p>")]
+
+    def test_a_vietnamese_query_on_the_english_site_offers_the_vietnamese_one(self, client):
+        html = client.get("/en/search/", {"q": "lao động cưỡng bức"}).content.decode()
+        offer = html[html.index('class="other-language"') :]
+        link = 'href="/vi/search/?q=lao+%C4%91%E1%BB%99ng+c%C6%B0%E1%BB%A1ng+b%E1%BB%A9c"'
+        assert link in offer[: offer.index("</p>")] and 'lang="vi"' in offer
+
+    def test_a_query_in_the_page_language_offers_nothing(self, client):
+        html = client.get("/vi/search/", {"q": "lao động cưỡng bức"}).content.decode()
+        assert 'class="other-language"' not in html
+
     def test_a_typo_is_corrected_visibly(self, client):
         html = client.get("/en/search/?q=traficking").content.decode()
         assert "Showing results for <strong>trafficking</strong>" in html

@@ -1,5 +1,6 @@
 """Template context shared by every page."""
 
+from django.conf import settings
 from django.urls import translate_url
 from django.utils.translation import get_language
 
@@ -22,3 +23,7 @@ def languages(request):
         ],
         "text_direction": spoken.direction if spoken else "ltr",  # base.html writes dir="rtl" only
     }
+
+
+def quick_exit(request):
+    return {"quick_exit_url": settings.HAVEN_QUICK_EXIT_URL}

@@ -177,6 +177,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "haven.context_processors.languages",
+                "haven.context_processors.quick_exit",
             ],
         },
     },
@@ -328,6 +329,14 @@ EMAIL_HOST_PASSWORD = os.environ.get("HAVEN_SMTP_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("HAVEN_SMTP_TLS", True)
 DEFAULT_FROM_EMAIL = os.environ.get("HAVEN_FROM_EMAIL", "").strip() or "haven@localhost"
 HAVEN_SITE_URL = os.environ.get("HAVEN_SITE_URL", "").strip().rstrip("/") or "http://127.0.0.1:8000"
+# Where "Quick exit" takes a visitor who must hide the site at once: a neutral page that looks
+# ordinary on anyone's phone. Google's home page is the default because it is on every phone in
+# the region and says nothing; a deployment may prefer a local news or weather site.
+HAVEN_QUICK_EXIT_URL = (
+    os.environ.get("HAVEN_QUICK_EXIT_URL", "").strip() or "https://www.google.com/"
+)
+if not HAVEN_QUICK_EXIT_URL.startswith(("https://", "http://")):
+    raise ImproperlyConfigured("HAVEN_QUICK_EXIT_URL: must be an https:// or http:// address.")
 
 # Languages: the ones in haven/lib/vocabulary (see docs/languages.md); pages live under /<lang>/.
 LANGUAGE_CODE = env_choice(

@@ -1,6 +1,7 @@
-"""The articles a reader sees: those in the reader's language, English where it has none."""
+"""Queries the public pages of several apps share: the articles a reader sees (those in the
+reader's language, English where it has none) and the numbers to call in danger."""
 
-from haven.hub.models import Article
+from haven.hub.models import Article, HelpLine, HelpLineKind
 from haven.lib import vocabulary
 
 
@@ -29,3 +30,15 @@ def readable_articles(language: str, *fields: str, **filters) -> list[Article]:
 def readable_article(slug: str, language: str) -> Article | None:
     found = readable_articles(language, slug=slug)
     return found[0] if found else None
+
+
+DANGER_KINDS = [
+    HelpLineKind.EMERGENCY,
+    HelpLineKind.ANTI_TRAFFICKING,
+    HelpLineKind.CHILD_PROTECTION,
+]
+
+
+def emergency_lines(country: str):
+    """The numbers to call when someone is in danger now, in the country's own order."""
+    return HelpLine.objects.filter(country=country, kind__in=DANGER_KINDS)

@@ -1,5 +1,7 @@
 """Public pages of the information hub: home, library, articles, help pages and search."""
 
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
@@ -10,8 +12,9 @@ from django.views.decorators.http import require_safe
 from haven.hub import markdown
 from haven.hub.models import ArticleKind, CountryNote, HelpLine, Service
 from haven.hub.search import QueryError, search
-from haven.hub.selectors import readable_article, readable_articles
+from haven.hub.selectors import emergency_lines, readable_article, readable_articles
 from haven.lib import vocabulary
+from haven.lib.language import guess_language
 from haven.lib.vocabulary import ASEAN
 
 SECTIONS = [
@@ -98,6 +101,16 @@ def help_country(request, country):
     return render(request, "hub/help_country.html", context)
 
 
+def _offer_language(query: str) -> dict | None:
+    """The other language's search page, when the query is clearly written in that language."""
+    codes = tuple(code for code, _name in settings.LANGUAGES)
+    guessed = guess_language(query, codes)
+    if guessed is None or guessed == _language():
+        return None
+    name = dict(settings.LANGUAGES)[guessed]
+    return {"code": guessed, "name": name, "url": f"/{guessed}/search/?{urlencode({'q': query})}"}
+
+
 @require_safe
 def search_page(request):
     query = request.GET.get("q", "")
@@ -109,7 +122,10 @@ def search_page(request):
             if not results.results:
                 other = "vi" if _language() == vocabulary.FALLBACK_LANGUAGE else "en"
                 context["other_language"] = search(query, other, limit=10)
+                # Never a dead end: the numbers to call and the checks, whatever was typed.
+                context["lines"] = emergency_lines(settings.HAVEN_COUNTRY)
             context["results"] = results
+            context["offer_language"] = _offer_language(query)
         except QueryError as error:
             context["error"] = str(error)
             status = 422

@@ -12,7 +12,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from haven.hub.models import HelpLine
+from haven.hub.selectors import emergency_lines
 from haven.lib.public_forms import form_token, public_form
 from haven.lib.ratelimit import begin_attempt, forgive, hit
 from haven.reports import services
@@ -51,12 +51,6 @@ def _too_many(request, retry_after: int):
     )
     response["Retry-After"] = str(retry_after)
     return response
-
-
-def emergency_lines(country: str):
-    return HelpLine.objects.filter(
-        country=country, kind__in=["emergency", "anti_trafficking", "child_protection"]
-    )
 
 
 @public_form
@@ -108,11 +102,12 @@ def new(request):
 
 
 def _status_page(request, report, receipt, form=None, status=200, added=False):
-    messages = report.messages.filter(internal=False).prefetch_related("attachments")
+    # Not "messages": base.html shows Django's messages framework under that name.
+    thread = report.messages.filter(internal=False).prefetch_related("attachments")
     context = {
         "report": report,
         "status_text": services.reporter_status(report),
-        "messages": messages,
+        "thread": thread,
         "receipt": receipt,
         "form": form or FollowUpForm(initial={"receipt": receipt}),
         "Author": Message.Author,

@@ -10,6 +10,7 @@ from typing import Literal
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils import translation
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.errors import AuthenticationError, ValidationError
@@ -23,7 +24,7 @@ from haven.lib.vocabulary.schema import LanguageCode
 from haven.screening import questionnaires
 from haven.screening.joboffers import MAX_TEXT, check_job_offer
 from haven.screening.scoring import AnswerError, evaluate
-from haven.screening.summaries import explanation
+from haven.screening.summaries import UNANSWERED, explanation
 
 router = Router(tags=["screening"], auth=None)
 Bilingual = dict[str, str]
@@ -169,7 +170,10 @@ class DimensionOut(Schema):
 class EvaluateOut(Schema):
     questionnaire: str
     version: int
-    outcome: Literal["strong", "possible", "none"]
+    # "unanswered": no question was answered yes or no, so there is no verdict.
+    outcome: Literal["strong", "possible", "none", "unanswered"]
+    # An answer yes to a question marked urgent (cannot leave, hurt, ...): show who to call first.
+    urgent: bool
     dimensions: dict[str, DimensionOut]
     explanation: str
     next_steps: list[str]
@@ -198,16 +202,33 @@ def evaluate_answers(request, questionnaire_id: str, payload: EvaluateIn):
                 for name, code in error.errors
             ]
         ) from None
-    return {
+    return _evaluation(result, questionnaire, payload.lang)
+
+
+def _evaluation(result, questionnaire, language: str) -> dict:
+    answer = {
         "questionnaire": result.questionnaire,
         "version": result.version,
-        "outcome": result.outcome,
         "dimensions": {
             name: {"positive": item.positive, "indicators": list(item.indicators)}
             for name, item in result.dimensions.items()
         },
-        "explanation": explanation(result, questionnaire, payload.lang),
-        "next_steps": questionnaire.next_steps_in(result.outcome, payload.lang),
+    }
+    if not result.answered:
+        with translation.override(language):
+            text = str(UNANSWERED)
+        return answer | {
+            "outcome": "unanswered",
+            "urgent": False,
+            "explanation": text,
+            "next_steps": [],
+            "could_be": None,
+        }
+    return answer | {
+        "outcome": result.outcome,
+        "urgent": result.urgent,
+        "explanation": explanation(result, questionnaire, language),
+        "next_steps": questionnaire.next_steps_in(result.outcome, language, result.yes_questions),
         "could_be": result.could_be,
     }
 

@@ -81,6 +81,21 @@ class SelfCheckForm(QuestionnaireForm):
         # The country goes last, after the questions.
         self.order_fields([*list(self.fields)[1:], "country"])
 
+    def clean(self):
+        cleaned = super().clean()
+        # With no answer yes or no there is nothing to judge: a verdict would falsely reassure.
+        if not self.errors and all(
+            answer == Answer.UNKNOWN.value for answer in self.answers().values()
+        ):
+            raise forms.ValidationError(
+                _("Answer at least one question yes or no to see a result."), code="unanswered"
+            )
+        return cleaned
+
+    def first_question_id(self) -> str:
+        """The id of the first radio button, for links from the error summary."""
+        return f"{self.answer_fields()[0].auto_id}_0"
+
 
 class JobOfferForm(forms.Form):
     text = forms.CharField(

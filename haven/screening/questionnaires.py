@@ -44,7 +44,10 @@ QUESTIONNAIRE_KEYS = {
     "next_steps",
     "questions",
 }
-QUESTION_KEYS = {"id", "indicator", "dimension", "strength", "ilo11", "text"}
+QUESTION_KEYS = {"id", "indicator", "dimension", "strength", "ilo11", "text", "urgent"}
+# A step of advice may depend on answers, so that it never contradicts one: shown only when one of
+# `if_yes` was answered yes, and never when one of `unless_yes` was.
+STEP_CONDITIONS = ("if_yes", "unless_yes")
 
 
 def data_root() -> Path:
@@ -87,6 +90,7 @@ class Question:
     strength: str
     text: MappingProxyType
     ilo11: str | None = None
+    urgent: bool = False  # "yes" means the person may be in danger now: show who to call first
 
     def text_in(self, language: str) -> str:
         return _localised(self.text, language)
@@ -101,7 +105,7 @@ class Questionnaire:
     title: MappingProxyType
     description: MappingProxyType
     source: MappingProxyType
-    next_steps: MappingProxyType  # outcome -> tuple of {language: text}
+    next_steps: MappingProxyType  # outcome -> tuple of {language: text, if_yes, unless_yes}
     questions: tuple[Question, ...]
     file_name: str
 
@@ -118,8 +122,14 @@ class Questionnaire:
     def description_in(self, language: str) -> str:
         return _localised(self.description, language)
 
-    def next_steps_in(self, outcome: str, language: str) -> list[str]:
-        return [_localised(step, language) for step in self.next_steps.get(outcome, ())]
+    def next_steps_in(self, outcome: str, language: str, yes: tuple | list = ()) -> list[str]:
+        """The advice for an outcome, leaving out what would contradict an answer yes."""
+        return [
+            _localised(step, language)
+            for step in self.next_steps.get(outcome, ())
+            if not set(step.get("unless_yes", ())) & set(yes)
+            and (not step.get("if_yes") or set(step["if_yes"]) & set(yes))
+        ]
 
 
 def _fail(file_name: str, problem: str, question: str | None = None):
@@ -203,6 +213,9 @@ def _parse_question(item, number: int, file_name: str, rule: str, vocabulary: Vo
     ilo11 = item.get("ilo11")
     if ilo11 is not None and ilo11 not in vocabulary.ilo11:
         _fail(file_name, f"ilo11 {ilo11!r} is not one of the eleven in indicators.yaml", label)
+    urgent = item.get("urgent", False)
+    if not isinstance(urgent, bool):
+        _fail(file_name, "'urgent' must be true or false", label)
     return Question(
         id=question_id,
         indicator=indicator,
@@ -210,7 +223,34 @@ def _parse_question(item, number: int, file_name: str, rule: str, vocabulary: Vo
         strength=strength,
         text=_texts(item.get("text"), file_name, "text", label),
         ilo11=ilo11,
+        urgent=urgent,
     )
+
+
+def _parse_step(step, file_name: str, name: str) -> MappingProxyType:
+    text = _texts(step, file_name, name)
+    conditions = {}
+    for key in STEP_CONDITIONS:
+        ids = step.get(key, [])
+        if not isinstance(ids, list) or not all(isinstance(item, str) for item in ids):
+            _fail(file_name, f"'{name}': '{key}' must list question ids")
+        if ids:
+            conditions[key] = tuple(ids)
+    return MappingProxyType({**text, **conditions})
+
+
+def _check_step_conditions(file_name: str, steps: dict, questions: list) -> None:
+    known = {question.id for question in questions}
+    for outcome, items in steps.items():
+        for position, step in enumerate(items, start=1):
+            for key in STEP_CONDITIONS:
+                unknown = [item for item in step.get(key, ()) if item not in known]
+                if unknown:
+                    _fail(
+                        file_name,
+                        f"'next_steps.{outcome} {position}': '{key}' names no question of this "
+                        f"file: {', '.join(unknown)}",
+                    )
 
 
 def parse_questionnaire(path: Path, vocabulary: Vocabulary) -> Questionnaire:
@@ -256,7 +296,7 @@ def parse_questionnaire(path: Path, vocabulary: Vocabulary) -> Questionnaire:
         if not isinstance(items, list) or not items:
             _fail(file_name, f"'next_steps.{outcome}' must list at least one step")
         steps[outcome] = tuple(
-            _texts(step, file_name, f"next_steps.{outcome} {position}")
+            _parse_step(step, file_name, f"next_steps.{outcome} {position}")
             for position, step in enumerate(items, start=1)
         )
 
@@ -279,6 +319,7 @@ def parse_questionnaire(path: Path, vocabulary: Vocabulary) -> Questionnaire:
                 question.id,
             )
         questions.append(question)
+    _check_step_conditions(file_name, steps, questions)
 
     return Questionnaire(
         id=questionnaire_id,

@@ -118,6 +118,16 @@ class Result:
     missing: tuple[str, ...] = ()  # rule elements these answers do not show
     strong_indicators: tuple[str, ...] = ()  # strong indicators answered yes
     could_be: Outcome | None = None  # the outcome if every "unknown" were "yes", when higher
+    urgent_questions: tuple[str, ...] = ()  # questions marked urgent and answered yes
+
+    @property
+    def answered(self) -> bool:
+        """False when no question was answered yes or no: then there is no verdict at all."""
+        return any(answer != Answer.UNKNOWN for answer in self.answers.values())
+
+    @property
+    def urgent(self) -> bool:
+        return bool(self.urgent_questions)
 
     @property
     def positive_dimensions(self) -> list[str]:
@@ -166,6 +176,7 @@ class Result:
             "missing": list(self.missing),
             "strong_indicators": list(self.strong_indicators),
             "could_be": str(self.could_be) if self.could_be else None,
+            "urgent_questions": list(self.urgent_questions),
         }
 
     @classmethod
@@ -191,6 +202,7 @@ class Result:
             missing=tuple(data.get("missing", ())),
             strong_indicators=tuple(data.get("strong_indicators", ())),
             could_be=Outcome(data["could_be"]) if data.get("could_be") else None,
+            urgent_questions=tuple(data.get("urgent_questions", ())),
         )
 
 
@@ -252,6 +264,11 @@ def _score(questionnaire: Questionnaire, answers: dict[str, Answer]) -> Result:
         answers=answers,
         missing=missing,
         strong_indicators=tuple(strong),
+        urgent_questions=tuple(
+            question.id
+            for question in questionnaire.questions
+            if question.urgent and answers[question.id] == Answer.YES
+        ),
     )
 
 

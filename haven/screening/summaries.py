@@ -29,6 +29,9 @@ ELEMENT_LABELS = {
     "act_or_control": gettext_lazy("how the child was recruited, moved or controlled"),
     "coercion": gettext_lazy("coercion at destination"),
 }
+UNANSWERED = gettext_lazy(
+    "No question was answered yes or no, so there is no result. Answer the questions you can."
+)
 STRENGTH_LABELS = {
     "strong": gettext_lazy("strong"),
     "medium": gettext_lazy("medium"),
@@ -140,7 +143,10 @@ def describe(result: Result, questionnaire: Questionnaire, language: str) -> dic
             "outcome": str(result.outcome),
             "label": outcome_label(result.outcome, questionnaire.audience),
             "explanation": explanation(result, questionnaire, language),
-            "next_steps": questionnaire.next_steps_in(result.outcome, language),
+            "next_steps": questionnaire.next_steps_in(
+                result.outcome, language, result.yes_questions
+            ),
+            "urgent": result.urgent,
             "dimensions": dimensions,
             "drivers": _drivers(result, questionnaire, vocabulary, language),
             "missing": [str(ELEMENT_LABELS[name]) for name in result.missing],

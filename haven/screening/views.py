@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from haven.hub.models import HelpLine
+from haven.hub.selectors import emergency_lines
 from haven.lib import vocabulary
 from haven.lib.public_forms import form_token, public_form
 from haven.reports.forms import ReportForm
@@ -68,6 +69,7 @@ def self_check(request):
             "country_name": vocabulary.country_name(country, language),
             "other_country": not chosen,
             "lines": HelpLine.objects.filter(country=country),
+            "urgent_lines": emergency_lines(country) if result.urgent else None,
         }
         return _page(request, "screening/self_check_result.html", context)
     status = 422 if form.errors else 200

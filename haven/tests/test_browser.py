@@ -67,6 +67,27 @@ def watch(page):
     return problems
 
 
+PHONE = {"width": 360, "height": 740}
+
+
+def axe_violations(page) -> list[str]:
+    """axe-core's violations on the page as it is now, one line each (rule, impact, where)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    found = []
+    for violation in results.response["violations"]:
+        targets = ", ".join(str(node["target"]) for node in violation["nodes"][:3])
+        found.append(f"{violation['id']} ({violation['impact']}): {targets}")
+    return found
+
+
+def assert_accessible(page) -> None:
+    """Fail with axe-core's list of violations, naming the page."""
+    found = axe_violations(page)
+    assert not found, f"{page.url}:\n" + "\n".join(found)
+
+
 def test_staff_sign_in_with_two_factor(browser, live_server, personas):
     alice = User.objects.get(username="alice")
     device = TOTPDevice.objects.get(user=alice)
@@ -209,3 +230,20 @@ def test_a_report_with_a_photo_and_a_reply_through_the_receipt(
     page.click("main button[type=submit]")
     assert "Chúng tôi đã nhận được tin và đang xác minh." in page.content()
     assert problems == []
+
+
+def test_quick_exit_leaves_and_back_does_not_return(browser, live_server, personas, settings):
+    settings.HAVEN_QUICK_EXIT_URL = "https://neutral.example/"
+    page = browser.new_page()
+    page.set_viewport_size(PHONE)
+    # The neutral site, answered here: the test machine has no way out.
+    page.route(
+        "https://neutral.example/**",
+        lambda route: route.fulfill(body="<title>Weather</title>", content_type="text/html"),
+    )
+    page.goto("about:blank")
+    page.goto(f"{live_server.url}/vi/self-check/")
+    page.click("#quick-exit")
+    page.wait_for_url("https://neutral.example/")
+    page.go_back()
+    assert page.url == "about:blank"  # the self-check is no longer in the history

@@ -107,3 +107,13 @@ def test_every_string_in_the_code_is_in_the_catalogue(tmp_path):
     committed = {e.msgid for e in polib.pofile(str(LOCALE / "vi/LC_MESSAGES/django.po"))}
     assert extracted - committed == set(), "run `make messages` and translate the new strings"
     assert committed - extracted == set(), "the catalogue has strings the code no longer uses"
+
+
+def test_vietnamese_uses_the_legal_term_for_minors():
+    """The law says "người chưa thành niên"; "trẻ vị thành niên" is not the legal term."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    catalogue = Path(settings.BASE_DIR) / "locale" / "vi" / "LC_MESSAGES" / "django.po"
+    assert "vị thành niên" not in catalogue.read_text(encoding="utf-8").lower()

@@ -66,6 +66,7 @@ def test_development_generates_secrets_once(tmp_path):
         ({"HAVEN_RECEIPT_SALT": "short"}, "HAVEN_RECEIPT_SALT: must be at least 32"),
         ({"HAVEN_REPORT_RETENTION_DAYS": "1"}, "HAVEN_REPORT_RETENTION_DAYS: must be between"),
         ({"HAVEN_CACHE_URL": "memcached://x"}, "HAVEN_CACHE_URL: only redis"),
+        ({"HAVEN_QUICK_EXIT_URL": "javascript:alert(1)"}, "HAVEN_QUICK_EXIT_URL: must be an"),
     ],
 )
 def test_bad_values_stop_start_up(tmp_path, variables, message):

@@ -1,5 +1,6 @@
 """Public pages of the hub: no login, light, in the reader's language."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -45,8 +46,11 @@ class TestHome:
     @pytest.mark.parametrize("path", PAGES)
     def test_pages_load_nothing_from_elsewhere(self, client, path):
         html = client.get(path).content.decode()
-        for attribute in ('src="http', "src='http", 'href="//', "@import", "<script"):
+        for attribute in ('src="http', "src='http", 'href="//', "@import"):
             assert attribute not in html, (path, attribute)
+        # Scripts only from this site's static files (quick exit), never inline.
+        scripts = re.findall(r"<script[^>]*>", html)
+        assert all(tag.startswith('<script src="/static/') for tag in scripts), scripts
         assert 'rel="stylesheet" href="/static/' in html
 
 
@@ -85,7 +89,7 @@ class TestHelpPages:
     def test_viet_nam_has_a_click_to_call_111(self, client):
         html = client.get("/vi/help/vn/").content.decode()
         assert 'href="tel:111"' in html
-        assert "Haven đã kiểm tra ngày" in html
+        assert "Haven kiểm tra lần cuối: " in html and "ngày Ngày" not in html
 
     def test_unverified_numbers_are_marked(self, client):
         html = client.get("/en/help/vn/").content.decode()
@@ -128,6 +132,31 @@ class TestSearchPage:
     def test_the_other_language_helps_when_nothing_is_found(self, client):
         html = client.get("/vi/search/?q=smuggling").content.decode()
         assert "Tìm thấy trong ngôn ngữ còn lại" in html and 'hreflang="en"' in html
+
+    def test_a_search_with_no_result_never_dead_ends(self, client):
+        html = client.get("/vi/search/?q=zzqxv").content.decode()
+        main = html[html.index("<main") :]
+        assert 'href="tel:111"' in main and 'href="/vi/help/"' in main
+        assert 'href="/vi/self-check/"' in main and 'href="/vi/job-check/"' in main
+
+    def test_results_do_not_show_the_dead_end_help(self, client):
+        html = client.get("/vi/search/?q=duong+day+nong").content.decode()
+        assert 'class="no-result"' not in html
+
+    def test_an_english_query_on_the_vietnamese_site_offers_the_english_one(self, client):
+        html = client.get("/vi/search/", {"q": "how to report forced labour"}).content.decode()
+        offer = html[html.index('class="other-language"') :]
+        assert 'href="/en/search/?q=how+to+report+forced+labour"' in offer[: offer.index("</p>")]
+
+    def test_a_vietnamese_query_on_the_english_site_offers_the_vietnamese_one(self, client):
+        html = client.get("/en/search/", {"q": "lao động cưỡng bức"}).content.decode()
+        offer = html[html.index('class="other-language"') :]
+        link = 'href="/vi/search/?q=lao+%C4%91%E1%BB%99ng+c%C6%B0%E1%BB%A1ng+b%E1%BB%A9c"'
+        assert link in offer[: offer.index("</p>")] and 'lang="vi"' in offer
+
+    def test_a_query_in_the_page_language_offers_nothing(self, client):
+        html = client.get("/vi/search/", {"q": "lao động cưỡng bức"}).content.decode()
+        assert 'class="other-language"' not in html
 
     def test_a_typo_is_corrected_visibly(self, client):
         html = client.get("/en/search/?q=traficking").content.decode()

@@ -219,6 +219,24 @@ class TestFollowUp:
         assert "Chúng tôi đã nhận tin." in html and "internal-secret" not in html
         assert "Nobody has read it yet" in html or "Chưa có ai đọc" in html
 
+    def test_the_reporter_sees_no_internal_strings(self, client, filed, alice):
+        import datetime as dt
+
+        report, receipt = filed
+        sent = dt.datetime(2026, 12, 4, 20, 30, tzinfo=dt.UTC)  # 5 December in Ha Noi
+        for author, body in (("reporter", "Tôi gửi thêm."), ("staff", "Chúng tôi đã nhận tin.")):
+            Message.objects.create(
+                report=report, author=author, staff_user=alice, body=body, created=sent
+            )
+        html = self.open(client, receipt).content.decode()
+        main = html[html.index("<main") : html.index("</main>")]
+        assert report.reference not in html
+        assert "reporter" not in main and "staff" not in main
+        assert "2026-12-04" not in html and "2026-12-05" not in html
+        assert 'class="messages"' not in html  # nothing leaks into the site-wide notices
+        assert "<strong>Bạn</strong>" in main and "<strong>Cán bộ</strong>" in main
+        assert "05 tháng 12 năm 2026" in main  # the local date, in words
+
     def test_the_reporter_adds_information(self, client, filed):
         report, receipt = filed
         response = self.open(client, receipt, body="Thêm: họ chuyển đi tối nay.")

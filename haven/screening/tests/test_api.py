@@ -88,6 +88,36 @@ class TestEvaluate:
         assert data["outcome"] == "possible" and data["could_be"] == "strong"
         assert "Làm việc quá nhiều ngày hoặc quá nhiều giờ (mạnh)" in data["explanation"]
 
+    @pytest.mark.parametrize("answers", [{}, {"long_hours": "unknown", "hurt": "unknown"}])
+    def test_no_answer_yes_or_no_gives_no_verdict(self, client, answers):
+        data = post(client, self.PATH, {"answers": answers, "lang": "en"}).json()
+        assert data["outcome"] == "unanswered"
+        assert data["next_steps"] == [] and data["could_be"] is None and data["urgent"] is False
+        assert "No warning signs" not in data["explanation"]
+
+    def test_one_answer_no_is_a_verdict_that_says_what_the_rest_could_change(self, client):
+        data = post(client, self.PATH, {"answers": {"job_different": "no"}}).json()
+        assert data["outcome"] == "none" and data["could_be"] == "strong"
+
+    @pytest.mark.parametrize("question", ["cannot_leave", "hurt", "threatened", "passport_kept"])
+    def test_a_danger_answered_yes_is_urgent(self, client, question):
+        data = post(client, self.PATH, {"answers": {question: "yes"}, "lang": "en"}).json()
+        assert data["urgent"] is True
+
+    def test_other_signs_alone_are_not_urgent(self, client):
+        answers = {"long_hours": "yes", "little_pay": "yes", "cannot_leave": "no"}
+        assert post(client, self.PATH, {"answers": answers}).json()["urgent"] is False
+
+    def test_advice_never_contradicts_an_answer(self, client):
+        answers = {"passport_kept": "yes", "cut_off": "no"}
+        data = post(client, self.PATH, {"answers": answers, "lang": "en"}).json()
+        assert data["outcome"] == "possible"
+        assert not any("passport" in step and "yourself" in step for step in data["next_steps"])
+        kept = post(client, self.PATH, {"answers": {"passport_kept": "no"}, "lang": "en"}).json()
+        no_answer = post(client, self.PATH, {"answers": {"cut_off": "yes"}, "lang": "en"}).json()
+        assert any("passport" in step and "yourself" in step for step in no_answer["next_steps"])
+        assert kept["outcome"] == "none"
+
     def test_unknown_questions_and_answers_are_422_by_field(self, client):
         body = {"answers": {"nope": "yes", "long_hours": "often"}}
         response = post(client, self.PATH, body, **{"Accept-Language": "en"})

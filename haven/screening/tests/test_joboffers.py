@@ -35,6 +35,29 @@ class TestMatching:
         assert "secrecy" in codes(check_job_offer("dung noi voi ai nhe", "vi"))
         assert "secrecy" in codes(check_job_offer("Đừng nói với ai nhé", "vi"))
 
+    @pytest.mark.parametrize(
+        ("text", "code"),
+        [
+            ("Hộ chiếu công ty giữ hộ cho an toàn.", "documents_held"),
+            ("ho chieu cong ty giu ho", "documents_held"),
+            ("Tuyển gấp, nhắn ngay kẻo hết suất!", "pressure"),
+            ("Passport will be kept by the company for safety.", "documents_held"),
+            ("Message now before the slots run out!", "pressure"),
+        ],
+    )
+    def test_common_phrasings_are_not_missed(self, text, code):
+        check = check_job_offer(
+            text, "vi" if "Passport" not in text and "Message" not in text else "en"
+        )
+        assert code in codes(check) and check.risk in ("medium", "high")
+
+    def test_both_together_are_high(self):
+        check = check_job_offer("Tuyển gấp, nhắn ngay kẻo hết suất. Hộ chiếu công ty giữ hộ.", "vi")
+        assert check.risk == "high"
+
+    def test_keeping_your_own_passport_is_no_flag(self):
+        assert "documents_held" not in codes(check_job_offer("Hộ chiếu bạn tự giữ.", "vi"))
+
     def test_whole_words_only(self):
         # "lao động" (labour) folds to "lao dong"; only Laos the country is a destination.
         assert "scam_destination" not in codes(check_job_offer("đi lao động ở Nhật", "vi"))

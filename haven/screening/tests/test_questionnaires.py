@@ -59,6 +59,18 @@ class TestTheShippedFiles:
             everything = {q.id: "yes" for q in questionnaire.questions}
             assert evaluate(questionnaire, everything).outcome == Outcome.STRONG, questionnaire.id
 
+    def test_the_self_check_marks_the_dangers_urgent(self):
+        self_check = load_all()[1]["self-check"]
+        urgent = {question.id for question in self_check.questions if question.urgent}
+        assert urgent == {"cannot_leave", "hurt", "threatened", "passport_kept"}
+
+    def test_advice_about_the_passport_is_not_given_to_someone_whose_passport_is_held(self):
+        self_check = load_all()[1]["self-check"]
+        for outcome in questionnaires.OUTCOMES:
+            for step in self_check.next_steps[outcome]:
+                if "passport" in step["en"] and "passport_kept" not in step.get("if_yes", ()):
+                    assert "passport_kept" in step.get("unless_yes", ()), step["en"]
+
     def test_get_finds_one_and_refuses_others(self):
         assert questionnaires.get("child").version >= 1
         with pytest.raises(questionnaires.UnknownQuestionnaire):
@@ -126,6 +138,18 @@ BREAKAGES = [
     (lambda d: d["source"].pop("strengths"), "adult-labour.yaml: 'source.strengths' is required"),
     (lambda d: d["next_steps"].pop("none"), "adult-labour.yaml: 'next_steps.none' must list"),
     (lambda d: d.update(questions=[]), "adult-labour.yaml: 'questions' must list at least one"),
+    (
+        lambda d: question(d, "cannot_leave").update(urgent="yes"),
+        "adult-labour.yaml, question cannot_leave: 'urgent' must be true or false",
+    ),
+    (
+        lambda d: d["next_steps"]["possible"][0].update(unless_yes=["nope"]),
+        "adult-labour.yaml: 'next_steps.possible 1': 'unless_yes' names no question of this file: nope",
+    ),
+    (
+        lambda d: d["next_steps"]["possible"][0].update(if_yes="long_hours"),
+        "adult-labour.yaml: 'next_steps.possible 1': 'if_yes' must list question ids",
+    ),
 ]
 
 

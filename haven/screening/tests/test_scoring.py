@@ -1,5 +1,6 @@
 """The combination rule, worked by hand: every branch of a dimension and of each outcome rule."""
 
+from dataclasses import replace
 from types import MappingProxyType
 
 import pytest
@@ -229,6 +230,24 @@ class TestUnknownAnswers:
         assert result.outcome == Outcome.NONE and result.could_be == Outcome.POSSIBLE
         answers["exp_a"] = "no"
         assert evaluate(questionnaire, answers).could_be is None
+
+
+class TestNoAnswer:
+    def test_nothing_answered_yes_or_no_is_unanswered(self):
+        assert evaluate(EXPLOITATION, {}).answered is False
+        assert evaluate(EXPLOITATION, {"s1": "unknown"}).answered is False
+        assert evaluate(EXPLOITATION, {"s1": "no"}).answered is True
+
+    def test_an_urgent_question_answered_yes_makes_the_result_urgent(self):
+        questionnaire = make("adult", ("s1", "exploitation", "strong", "excessive_hours"))
+        urgent = replace(
+            questionnaire, questions=(replace(questionnaire.questions[0], urgent=True),)
+        )
+        assert evaluate(urgent, {"s1": "yes"}).urgent is True
+        assert evaluate(urgent, {"s1": "unknown"}).urgent is False
+        assert evaluate(questionnaire, {"s1": "yes"}).urgent is False
+        round_trip = Result.from_dict(evaluate(urgent, {"s1": "yes"}).to_dict())
+        assert round_trip.urgent is True
 
 
 class TestAnswers:

@@ -34,7 +34,7 @@ class TestSelfCheck:
         assert response.status_code == 200 and not response.cookies
         assert "Bạn có thường phải làm việc rất nhiều giờ" in html
         assert html.count('type="radio"') == 3 * len(questionnaires.get("self-check").questions)
-        assert "<script" not in html
+        assert re.findall(r"<script[^>]*>", html) == ['<script src="/static/quick-exit.js" defer>']
 
     def test_the_result_explains_and_shows_the_help_lines_of_the_country(self, client):
         response = post(client, SELF_CHECK, {**TRAPPED, "country": "VN"})
@@ -49,11 +49,48 @@ class TestSelfCheck:
         html = post(client, "/en/self-check/", {**TRAPPED, "country": "KH"}).content.decode()
         assert "Help in Cambodia" in html and 'href="tel:117"' in html
 
-    def test_no_answers_give_no_warning_signs_but_still_the_help_lines(self, client):
-        html = post(client, "/en/self-check/", {"country": ""}).content.decode()
-        assert "No warning signs in these answers" in html
-        assert "You did not answer, or did not know, 13 questions." in html
-        assert 'href="tel:111"' in html  # "another country": the deployment's own numbers
+    @pytest.mark.parametrize(
+        "answers",
+        [{}, {f"q_{q.id}": "unknown" for q in questionnaires.get("self-check").questions}],
+    )
+    def test_no_answer_yes_or_no_asks_the_person_to_answer(self, client, answers):
+        response = post(client, "/en/self-check/", {**answers, "country": ""})
+        html = response.content.decode()
+        assert response.status_code == 422
+        assert "No warning signs" not in html and "Your result" not in html
+        summary = html[html.index('class="error-summary"') :]
+        assert "There is a problem" in summary
+        assert 'href="#id_q_job_different_0"' in summary  # a link to the first question
+        assert 'name="q_job_different"' in html  # the questions are still there to answer
+
+    def test_unknown_answers_still_say_what_they_could_change(self, client):
+        data = {"q_long_hours": "yes", "q_cut_off": "no", "country": "VN"}
+        html = post(client, "/en/self-check/", data).content.decode()
+        assert "Some warning signs" in html
+        assert "You did not answer, or did not know, 11 questions." in html
+        assert "If the answer to those is yes, the result would be: Strong signs" in html
+
+    def test_danger_opens_with_the_numbers_to_call_then_the_report(self, client):
+        html = post(client, SELF_CHECK, {**TRAPPED, "country": "VN"}).content.decode()
+        main = html[html.index("<main") :]
+        panel = main[main.index('class="call-now"') : main.index("</section>")]
+        assert 'href="tel:113"' in panel and 'href="tel:111"' in panel
+        assert main.index('class="call-now"') < main.index('id="outcome"')
+        report = main.index('action="/vi/self-check/report/"')
+        assert main.index('class="call-now"') < report < main.index('id="outcome"')
+        button = main[report : main.index("</form>", report)]
+        assert 'class="secondary"' not in button  # the report is the primary action
+
+    def test_no_danger_has_no_call_now_panel(self, client):
+        data = {"q_long_hours": "yes", "q_little_pay": "yes", "country": "VN"}
+        html = post(client, SELF_CHECK, data).content.decode()
+        assert 'class="call-now"' not in html and "Có một số dấu hiệu đáng lo" in html
+
+    def test_advice_never_contradicts_an_answer(self, client):
+        html = post(client, SELF_CHECK, {**TRAPPED, "country": "VN"}).content.decode()
+        assert "tự giữ hộ chiếu" not in html and "chụp ảnh hộ chiếu" not in html
+        data = {"q_cut_off": "yes", "q_passport_kept": "no", "country": "VN"}
+        assert "tự giữ hộ chiếu" in post(client, SELF_CHECK, data).content.decode()
 
     def test_a_forged_answer_is_refused(self, client):
         response = post(client, SELF_CHECK, {"q_long_hours": "maybe"})
@@ -131,6 +168,13 @@ class TestJobCheck:
         text = "Barista wanted in Hanoi, weekends, 30,000 VND per hour, contract."
         html = post(client, JOB_CHECK, {"text": text}).content.decode()
         assert "Low risk" in html and "Haven found none of the red flags" in html
+        assert "few warning signs" not in html and "few flags" not in html  # not both at once
+
+    def test_a_low_risk_with_one_flag_does_not_say_none_were_found(self, client):
+        html = post(client, JOB_CHECK, {"text": "Barista wanted, no experience needed."}).content
+        html = html.decode()
+        assert "Low risk: few warning signs found" in html
+        assert "none of the red flags" not in html
 
     def test_an_empty_or_huge_text_is_explained(self, client):
         assert post(client, JOB_CHECK, {"text": ""}).status_code == 422

@@ -1,0 +1,99 @@
+"""axe-core on every public page, in Vietnamese and English, on a 360 by 740 phone: no violations.
+
+Pages reached by a form (results, the receipt, a report's status) are reached the way a visitor
+reaches them, by filling in the form.
+"""
+
+import pytest
+
+from haven.conftest import CONTENT
+from haven.hub.content import load_content
+from haven.stats.tests.builders import add_victims
+from haven.tests.test_browser import (  # noqa: F401 (fixtures)
+    PHONE,
+    axe_violations,
+    browser,
+    personas,
+    watch,
+)
+
+pytestmark = pytest.mark.browser
+
+PAGES = [
+    "/",
+    "/articles/",
+    "/articles/fake-job-offers/",
+    "/help/",
+    "/help/vn/",
+    "/help/th/",
+    "/search/",
+    "/search/?q=lao+dong",
+    "/search/?q=zzqxv",
+    "/report/",
+    "/report/new/",
+    "/report/follow-up/",
+    "/self-check/",
+    "/job-check/",
+    "/stats/",
+]
+
+
+def _check(page, found: dict) -> None:
+    violations = axe_violations(page)
+    if violations:
+        found[page.url] = violations
+
+
+def _forms(page, base: str, found: dict) -> None:
+    """The pages behind forms: results, the receipt, the status of a report."""
+    page.goto(f"{base}/self-check/")
+    page.click("main button[type=submit]")  # nothing answered: the error summary
+    _check(page, found)
+    for question in ("long_hours", "passport_kept"):
+        page.check(f"input[name=q_{question}][value=yes]")
+    page.click("main form.screening button[type=submit]")
+    page.locator("#outcome").wait_for()
+    _check(page, found)
+    page.goto(f"{base}/job-check/")
+    page.fill("textarea[name=text]", "Tuyển gấp, bao vé máy bay đi Campuchia, không cần visa.")
+    page.click("main button[type=submit]")
+    page.locator("#result").wait_for()
+    _check(page, found)
+    page.goto(f"{base}/report/")
+    page.check("input[name=danger_now][value=yes]")
+    page.click("main button[type=submit]")
+    page.locator("textarea[name=description]").wait_for()
+    _check(page, found)
+    page.fill("textarea[name=description]", "Có ba cô gái bị nhốt trong xưởng may.")
+    page.click("main button[type=submit]")
+    receipt = page.locator("#receipt").inner_text()
+    _check(page, found)
+    page.goto(f"{base}/report/follow-up/")
+    page.fill("input[name=receipt]", receipt)
+    page.click("main button[type=submit]")
+    page.locator("textarea[name=body]").wait_for()
+    _check(page, found)
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_every_public_page_passes_axe_on_a_phone(browser, live_server, personas, language):  # noqa: F811
+    load_content(CONTENT)
+    add_victims("Hotline VN", 12)
+    # Enough countries for the flow table to be wider than the phone.
+    for citizenship, country in (("KH", "TH"), ("LA", "MY"), ("MM", "CN"), ("TH", "KR")):
+        add_victims(
+            "Hotline VN", 3, person={"citizenship": [citizenship]}, exploitation_country=country
+        )
+    page = browser.new_page()
+    page.set_viewport_size(PHONE)
+    problems = watch(page)
+    base = f"{live_server.url}/{language}"
+    found = {}
+    for path in PAGES:
+        page.goto(base + path)
+        _check(page, found)
+    _forms(page, base, found)
+    report = "\n".join(f"{url}:\n  " + "\n  ".join(items) for url, items in found.items())
+    assert not found, report
+    # The self-check answered with nothing is refused with 422, as it should be.
+    assert [item for item in problems if "status of 422" not in item] == []

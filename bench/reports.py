@@ -59,6 +59,7 @@ def environment() -> dict:
         HAVEN_SECRET_KEY=secrets.token_urlsafe(50),
         HAVEN_ENCRYPTION_KEYS="bench:" + base64.b64encode(secrets.token_bytes(32)).decode(),
         HAVEN_RECEIPT_SALT=secrets.token_hex(32),
+        HAVEN_AUDIT_KEY="bench:" + base64.b64encode(secrets.token_bytes(32)).decode(),
         HAVEN_ALLOWED_HOSTS="127.0.0.1",
         HAVEN_DATABASE_URL=DATABASE,
         HAVEN_REPORTS_PER_HOUR="1000000",

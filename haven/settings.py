@@ -52,6 +52,24 @@ if not _encryption_keys:
     )
 HAVEN_ENCRYPTION_KEYS = parse_encryption_keys("HAVEN_ENCRYPTION_KEYS", _encryption_keys)
 
+# HMAC keys for the audit chain, as ID:BASE64 pairs: the first signs new events, all verify. They
+# must not be in the database, or whoever can write it could recompute the chain.
+_audit_keys = os.environ.get("HAVEN_AUDIT_KEY", "").strip()
+if not _audit_keys:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "HAVEN_AUDIT_KEY: must be set when HAVEN_DEBUG is off "
+            "(same format as HAVEN_ENCRYPTION_KEYS, see .env.example)."
+        )
+    _audit_keys = development_secret(DATA_DIR / "audit_key", lambda: new_encryption_key("a1"))
+HAVEN_AUDIT_KEY = parse_encryption_keys("HAVEN_AUDIT_KEY", _audit_keys)
+# Where `haven anchor_audit` writes the chain's head: an append-only file, a log line on the
+# "haven.audit.anchor" logger (for a central log collector), or both.
+HAVEN_AUDIT_ANCHOR = env_choice("HAVEN_AUDIT_ANCHOR", "file", ["file", "log", "both"])
+HAVEN_AUDIT_ANCHOR_FILE = Path(
+    os.environ.get("HAVEN_AUDIT_ANCHOR_FILE", "").strip() or DATA_DIR / "audit-anchors.log"
+)
+
 # Salt for receipt hashes: separate from the secret key, so rotating that never breaks receipts.
 HAVEN_RECEIPT_SALT = os.environ.get("HAVEN_RECEIPT_SALT", "").strip()
 if not HAVEN_RECEIPT_SALT:

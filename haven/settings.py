@@ -298,6 +298,8 @@ if _cache_url.startswith(("redis://", "rediss://")):
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": _cache_url,
+            # Lets several deployments (or test runs) share one Redis without sharing counters.
+            "KEY_PREFIX": os.environ.get("HAVEN_CACHE_PREFIX", "").strip() or "haven",
         }
     }
 elif _cache_url:

@@ -1,5 +1,7 @@
 """Middleware that keeps the public untraceable and adds the headers every response carries."""
 
+import ipaddress
+
 from django.conf import settings
 from django.middleware import csrf
 
@@ -42,9 +44,16 @@ def forget_client_middleware(get_response):
     return middleware
 
 
-def no_client_address(request) -> None:
-    """For django-axes: lockouts are keyed by username only, never by address."""
-    return None
+def client_key_for_lockout(request) -> str | None:
+    """For django-axes, which locks by username and client: the client key, never the address.
+
+    axes stores its "IP address" in an address column, so the 128-bit daily HMAC is written in
+    IPv6 notation; it is not an address and changes every day.
+    """
+    key = getattr(request, "client_key", "")
+    if len(key) != 32:
+        return None
+    return str(ipaddress.IPv6Address(bytes.fromhex(key)))
 
 
 def security_headers_middleware(get_response):

@@ -222,16 +222,19 @@ AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(
     minutes=env_int("HAVEN_LOCKOUT_MINUTES", 15, minimum=1, maximum=24 * 60)
 )
-AXES_LOCKOUT_PARAMETERS = ["username"]
+# Locked by username AND client together: a stranger's failures lock only the stranger, not the
+# member signing in from elsewhere. Failures by username alone slow down instead
+# (haven.accounts.throttle), so guessing from many clients stays slow.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_DISABLE_ACCESS_LOG = True
-AXES_CLIENT_IP_CALLABLE = "haven.middleware.no_client_address"
+AXES_CLIENT_IP_CALLABLE = "haven.middleware.client_key_for_lockout"
 AXES_LOCKOUT_CALLABLE = "haven.accounts.views.lockout_response"
 AXES_VERBOSE = False
 AXES_SENSITIVE_PARAMETERS = ["username", "password", "code", "csrfmiddlewaretoken", "next"]
 # People type passwords into the username field: axes keeps only an HMAC of what was typed.
 AXES_USERNAME_CALLABLE = "haven.accounts.signals.username_for_lockout"
-# Lockouts are by username on purpose: keying them by address would mean keeping addresses.
+# The "address" axes keeps is request.client_key (a daily HMAC of the address), never the address.
 # HSTS for subdomains and preloading commit other hosts of the domain; leave it to the operator's
 # proxy, which can add them.
 # W003: CSRF protection is on, through haven.middleware.CsrfViewMiddleware (Django's, subclassed).

@@ -4,6 +4,7 @@ import secrets
 from datetime import timedelta
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -117,6 +118,26 @@ def reset_two_factor(member: User, *, actor) -> int:
         summary={"devices_removed": removed},
     )
     return removed
+
+
+def note_failed_sign_in(member: User) -> None:
+    User.objects.filter(pk=member.pk).update(
+        failed_sign_ins=F("failed_sign_ins") + 1, last_failed_sign_in=timezone.now()
+    )
+
+
+def take_failed_sign_ins(member: User) -> int:
+    """The failures since the member's last sign-in, counted from zero again from now on."""
+    with transaction.atomic():
+        count = (
+            User.objects.select_for_update()
+            .filter(pk=member.pk)
+            .values_list("failed_sign_ins", flat=True)
+            .first()
+        )
+        if count:
+            User.objects.filter(pk=member.pk).update(failed_sign_ins=0)
+    return count or 0
 
 
 @transaction.atomic

@@ -104,6 +104,14 @@ def set_member_password(member: User, *, actor, password: str) -> None:
     member.set_password(password)
     member.save(update_fields=["password"])
     record_event("user.password_set", actor=actor, obj=member, organisation=member.organisation)
+    if actor != member:
+        _revoke_all_tokens(member, actor=actor)
+
+
+def _revoke_all_tokens(member: User, *, actor) -> None:
+    """After someone else resets a member's sign-in, tokens made before stop working too."""
+    for token in member.api_tokens.filter(revoked_at__isnull=True):
+        revoke_api_token(token, actor=actor)
 
 
 @transaction.atomic
@@ -117,6 +125,8 @@ def reset_two_factor(member: User, *, actor) -> int:
         organisation=member.organisation,
         summary={"devices_removed": removed},
     )
+    if actor != member:
+        _revoke_all_tokens(member, actor=actor)
     return removed
 
 

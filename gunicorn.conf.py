@@ -11,6 +11,8 @@ from haven.lib.env import shared_cache_problem
 bind = os.environ.get("HAVEN_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", "3"))
 accesslog = "-"
+# Removes addresses from gunicorn's own lines too ("Invalid request from ip=...").
+logger_class = "haven.lib.gunicorn_logging.ScrubbingLogger"
 access_log_format = '%(t)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms'
 # Only the proxy in front may set X-Forwarded-Proto.
 forwarded_allow_ips = os.environ.get("HAVEN_PROXY_ADDRESSES", "127.0.0.1")

@@ -3,9 +3,11 @@
 import ipaddress
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.middleware import csrf
 
 from haven.lib.ratelimit import client_key
+from haven.views import too_large
 
 # Headers that identify a visitor or their device. Proxies' X-Forwarded-Proto is kept: it only
 # says whether the visitor used HTTPS.
@@ -85,3 +87,25 @@ class CsrfViewMiddleware(csrf.CsrfViewMiddleware):
         if request.META.get("HTTP_ORIGIN") == "null":
             return request.META.get("HTTP_SEC_FETCH_SITE", "same-origin") == "same-origin"
         return super()._origin_verified(request)
+
+
+def request_limits_middleware(get_response):
+    """Read the body up front, so that one too large or with too many files or fields gets a
+    413 that says so, instead of Django's 400 (or, in development, its traceback page) from
+    whichever code happened to read it first."""
+
+    def middleware(request):
+        if request.method in ("POST", "PUT", "PATCH"):
+            try:
+                if (request.content_type or "").startswith(
+                    ("multipart/form-data", "application/x-www-form-urlencoded")
+                ):
+                    request.POST  # noqa: B018 - parsing is the point
+                    request.FILES  # noqa: B018
+                else:
+                    request.body  # noqa: B018
+            except (RequestDataTooBig, TooManyFilesSent, TooManyFieldsSent):
+                return too_large(request)
+        return get_response(request)
+
+    return middleware

@@ -1,5 +1,6 @@
 """Project-wide views: the health check and error pages."""
 
+from django.conf import settings
 from django.db import connection
 from django.db.utils import DatabaseError
 from django.http import JsonResponse
@@ -36,6 +37,18 @@ def csrf_failure(request, reason=""):
 def bad_request(request, exception=None):
     message = _("The request could not be understood.")
     return _error_page(request, 400, _("Bad request"), message)
+
+
+def too_large(request):
+    message = _(
+        "What you sent is too large: at most %(count)d files, each up to %(size)d MB, and "
+        "%(form)d MB of other data. Go back, send fewer or smaller files, and try again."
+    ) % {
+        "count": settings.HAVEN_MAX_ATTACHMENTS,
+        "size": settings.HAVEN_ATTACHMENT_MAX_MB,
+        "form": settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024),
+    }
+    return _error_page(request, 413, _("Too much at once"), message)
 
 
 def permission_denied(request, exception=None):

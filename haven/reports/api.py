@@ -9,7 +9,7 @@ from django.conf import settings
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
-from ninja.errors import HttpError, ValidationError
+from ninja.errors import ValidationError
 from pydantic import Field, field_validator
 from pydantic import ValidationError as PydanticError
 
@@ -18,7 +18,7 @@ from haven.accounts.models import Organisation
 from haven.accounts.roles import Capability
 from haven.audit.services import record_event
 from haven.hub.content import ASEAN
-from haven.lib.ratelimit import begin_attempt, forgive, hit
+from haven.lib.ratelimit import RateLimited, begin_attempt, forgive, hit
 from haven.reports import services
 from haven.reports.access import access_report, reports_visible_to
 from haven.reports.models import ClosedReason, Exploitation
@@ -104,7 +104,9 @@ class ReceiptOut(Schema):
 def submit(request):
     verdict = hit(request, "report", settings.HAVEN_REPORTS_PER_HOUR, 3600)
     if not verdict.allowed:
-        raise HttpError(429, _("Too many reports from this connection; try again later."))
+        raise RateLimited(
+            _("Too many reports from this connection; try again later."), verdict.retry_after
+        )
     data, uploads = _payload(request)
     try:
         report = ReportIn(**data)
@@ -132,10 +134,10 @@ class MineOut(Schema):
 def _mine(request):
     verdict = begin_attempt(request, RECEIPT_SCOPE, **RECEIPT_LIMITS)
     if not verdict.allowed:
-        raise HttpError(
-            429,
+        raise RateLimited(
             _("Too many wrong receipts; try again in %(seconds)d seconds.")
             % {"seconds": verdict.retry_after},
+            verdict.retry_after,
         )
     try:
         report = services.find_by_receipt(normalize_receipt(request.headers.get("X-Receipt", "")))

@@ -15,7 +15,11 @@ from pathlib import Path
 from django.conf import settings
 
 ROOT = Path(__file__).resolve().parent.parent.parent
-GUNICORN = [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "haven.wsgi"]
+# No control socket: its default path is shared by every gunicorn on the machine.
+GUNICORN = [
+    *[sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "haven.wsgi"],
+    "--no-control-socket",
+]
 
 
 def database_url() -> str:

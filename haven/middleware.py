@@ -5,9 +5,11 @@ import ipaddress
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.middleware import csrf
+from django.utils.translation import gettext as _
 
+from haven.lib import input_checks
 from haven.lib.ratelimit import client_key
-from haven.views import too_large
+from haven.views import invalid_input, too_large
 
 # Headers that identify a visitor or their device. Proxies' X-Forwarded-Proto is kept: it only
 # says whether the visitor used HTTPS.
@@ -90,22 +92,60 @@ class CsrfViewMiddleware(csrf.CsrfViewMiddleware):
 
 
 def request_limits_middleware(get_response):
-    """Read the body up front, so that one too large or with too many files or fields gets a
-    413 that says so, instead of Django's 400 (or, in development, its traceback page) from
-    whichever code happened to read it first."""
+    """Refuse hostile input before any view, form or parser meets it.
+
+    The body is read up front, so one too large or with too many files or fields gets a 413
+    that says so instead of Django's 400 (or, in development, its traceback page). A NUL
+    anywhere in the query, or in an API body, and JSON nested too deeply get 422 naming the
+    field (400 with the reason on pages; their forms refuse NUL themselves).
+    """
 
     def middleware(request):
-        if request.method in ("POST", "PUT", "PATCH"):
-            try:
-                if (request.content_type or "").startswith(
-                    ("multipart/form-data", "application/x-www-form-urlencoded")
-                ):
-                    request.POST  # noqa: B018 - parsing is the point
-                    request.FILES  # noqa: B018
-                else:
-                    request.body  # noqa: B018
-            except (RequestDataTooBig, TooManyFilesSent, TooManyFieldsSent):
-                return too_large(request)
-        return get_response(request)
+        try:
+            refusal = _refuse_hostile(request)
+        except (RequestDataTooBig, TooManyFilesSent, TooManyFieldsSent):
+            return too_large(request)
+        return refusal or get_response(request)
 
     return middleware
+
+
+def _refuse_hostile(request):
+    field = input_checks.field_with_nul(request.GET)
+    if field is not None:
+        return invalid_input(request, field, _("must not contain the NUL character"))
+    if request.method not in ("POST", "PUT", "PATCH"):
+        return None
+    is_form = (request.content_type or "").startswith(
+        ("multipart/form-data", "application/x-www-form-urlencoded")
+    )
+    if not is_form:
+        return _refuse_json(request, "body", request.body)
+    request.POST  # noqa: B018 - parsing now is the point
+    if not request.path.startswith("/api/"):
+        return None
+    field = input_checks.field_with_nul(request.POST)
+    if field is not None:
+        return invalid_input(request, field, _("must not contain the NUL character"))
+    for name, upload in request.FILES.items():
+        head = upload.read(64)
+        upload.seek(0)
+        if input_checks.looks_like_json(head):
+            refusal = _refuse_json(request, name, upload.read())
+            upload.seek(0)
+            if refusal:
+                return refusal
+    return None
+
+
+def _refuse_json(request, field: str, data: bytes):
+    if not input_checks.looks_like_json(data):
+        return None
+    if input_checks.json_depth(data) > input_checks.MAX_JSON_DEPTH:
+        message = _("is nested deeper than %(depth)d levels") % {
+            "depth": input_checks.MAX_JSON_DEPTH
+        }
+        return invalid_input(request, field, message)
+    if request.path.startswith("/api/") and input_checks.json_has_nul(data):
+        return invalid_input(request, field, _("must not contain the NUL character"))
+    return None

@@ -6,6 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from haven.lib.public_forms import form_token
 
+ENGLISH = {"Accept-Language": "en"}
 REPORT = {"description": "probe", "country": "VN", "children_involved": "unknown"}
 
 
@@ -23,7 +24,9 @@ def mode(request, settings):
 class TestTooMuch:
     def test_too_many_files_to_the_api(self, client, settings, mode):
         response = client.post(
-            "/api/v1/reports", {**REPORT, "files": files(settings.DATA_UPLOAD_MAX_NUMBER_FILES + 1)}
+            "/api/v1/reports",
+            {**REPORT, "files": files(settings.DATA_UPLOAD_MAX_NUMBER_FILES + 1)},
+            headers=ENGLISH,
         )
         assert response.status_code == 413
         body = response.json()
@@ -41,7 +44,9 @@ class TestTooMuch:
 
     def test_too_large_a_json_body(self, client, settings, mode):
         body = b'{"description": "' + b"x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1) + b'"}'
-        response = client.post("/api/v1/reports", body, content_type="application/json")
+        response = client.post(
+            "/api/v1/reports", body, content_type="application/json", headers=ENGLISH
+        )
         assert response.status_code == 413
         assert "too large" in response.json()["detail"]
 

@@ -70,6 +70,14 @@ HAVEN_AUDIT_ANCHOR_FILE = Path(
     os.environ.get("HAVEN_AUDIT_ANCHOR_FILE", "").strip() or DATA_DIR / "audit-anchors.log"
 )
 
+# Backups (`haven backup`, `haven restore`): an age recipient (age1..., enough to make backups)
+# or identity (AGE-SECRET-KEY-1..., needed to restore). Keep the identity away from the server.
+HAVEN_BACKUP_KEY = os.environ.get("HAVEN_BACKUP_KEY", "").strip()
+if HAVEN_BACKUP_KEY and not HAVEN_BACKUP_KEY.startswith(("age1", "AGE-SECRET-KEY-1")):
+    raise ImproperlyConfigured(
+        "HAVEN_BACKUP_KEY: must be an age public key (age1...) or secret key (AGE-SECRET-KEY-1...)."
+    )
+
 # Salt for receipt hashes: separate from the secret key, so rotating that never breaks receipts.
 HAVEN_RECEIPT_SALT = os.environ.get("HAVEN_RECEIPT_SALT", "").strip()
 if not HAVEN_RECEIPT_SALT:
@@ -366,5 +374,7 @@ LOGGING = {
     "loggers": {
         "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        # pikepdf says hello at INFO on import; its warnings about damaged PDFs still show.
+        "pikepdf": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },
 }

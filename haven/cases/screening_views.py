@@ -30,6 +30,13 @@ def _questionnaire(questionnaire_id):
     return questionnaire
 
 
+def _frontline_questionnaires(language):
+    return [
+        (item.id, item.title_in(language))
+        for item in questionnaires.all_questionnaires(audience="frontline")
+    ]
+
+
 # The capability is checked after the case: outsiders get 404 whatever their role (STYLE.md).
 @staff_view()
 def screen(request, case_id):
@@ -44,10 +51,7 @@ def screen(request, case_id):
             "cases/screen.html",
             {
                 "case": case,
-                "questionnaires": [
-                    (item.id, item.title_in(language))
-                    for item in questionnaires.all_questionnaires(audience="frontline")
-                ],
+                "questionnaires": _frontline_questionnaires(language),
                 "participants": participants,
                 "language": language,
             },

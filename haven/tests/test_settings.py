@@ -71,6 +71,7 @@ def test_development_generates_secrets_once(tmp_path):
         ({"HAVEN_AUDIT_KEY": ""}, "HAVEN_AUDIT_KEY: must be set"),
         ({"HAVEN_AUDIT_KEY": "a1:abc"}, "HAVEN_AUDIT_KEY: key 'a1'"),
         ({"HAVEN_AUDIT_ANCHOR": "paper"}, "HAVEN_AUDIT_ANCHOR: must be one of"),
+        ({"HAVEN_BACKUP_KEY": "hunter2"}, "HAVEN_BACKUP_KEY: must be an age public key"),
     ],
 )
 def test_bad_values_stop_start_up(tmp_path, variables, message):

@@ -127,14 +127,15 @@ def _refuse_hostile(request):
     field = input_checks.field_with_nul(request.POST)
     if field is not None:
         return invalid_input(request, field, _("must not contain the NUL character"))
-    for name, upload in request.FILES.items():
-        head = upload.read(64)
-        upload.seek(0)
-        if input_checks.looks_like_json(head):
-            refusal = _refuse_json(request, name, upload.read())
+    for name, uploads in request.FILES.lists():
+        for upload in uploads:
+            head = upload.read(64)
             upload.seek(0)
-            if refusal:
-                return refusal
+            if input_checks.looks_like_json(head):
+                refusal = _refuse_json(request, name, upload.read())
+                upload.seek(0)
+                if refusal:
+                    return refusal
     return None
 
 

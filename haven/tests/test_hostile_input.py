@@ -79,6 +79,12 @@ class TestDeepJson:
         assert response.status_code == 422
         assert response.json()["errors"][0]["field"] == "file"
 
+    def test_every_file_of_a_field_is_checked(self, client, token):
+        deep = SimpleUploadedFile("a.json", b"[" * 50_000, "application/json")
+        plain = SimpleUploadedFile("b.json", b"[]", "application/json")
+        response = client.post("/api/v1/cases/import", {"file": [deep, plain]}, headers=token)
+        assert response.status_code == 422
+
     def test_any_json_endpoint_refuses_them(self, client):
         body = '{"a": ' * 10_000 + "1" + "}" * 10_000
         response = client.post("/api/v1/reports", body, content_type="application/json")

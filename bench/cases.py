@@ -803,6 +803,7 @@ def environment(data_dir: str, encryption_keys: str) -> dict:
         HAVEN_SECRET_KEY=secrets.token_urlsafe(50),
         HAVEN_ENCRYPTION_KEYS=encryption_keys,
         HAVEN_RECEIPT_SALT=secrets.token_hex(32),
+        HAVEN_AUDIT_KEY="bench:" + base64.b64encode(secrets.token_bytes(32)).decode(),
         HAVEN_ALLOWED_HOSTS="testserver",
         HAVEN_DATABASE_URL=POSTGRES.rsplit("/", 1)[0] + "/" + DATABASE_NAME,
         HAVEN_LOG_LEVEL="WARNING",

@@ -59,9 +59,13 @@ def environment() -> dict:
         HAVEN_SECRET_KEY=secrets.token_urlsafe(50),
         HAVEN_ENCRYPTION_KEYS="bench:" + base64.b64encode(secrets.token_bytes(32)).decode(),
         HAVEN_RECEIPT_SALT=secrets.token_hex(32),
+        HAVEN_AUDIT_KEY="bench:" + base64.b64encode(secrets.token_bytes(32)).decode(),
         HAVEN_ALLOWED_HOSTS="127.0.0.1",
         HAVEN_DATABASE_URL=DATABASE,
         HAVEN_REPORTS_PER_HOUR="1000000",
+        # Several workers need the shared cache (gunicorn.conf.py refuses to start without it).
+        HAVEN_CACHE_URL=os.environ.get("HAVEN_BENCH_CACHE_URL", "redis://127.0.0.1:6379/14"),
+        HAVEN_CACHE_PREFIX=f"bench-{secrets.token_hex(4)}",
         HAVEN_LOG_LEVEL="WARNING",
         HAVEN_SMTP_HOST="",  # no mail server here: notifications off
         HAVEN_DATA_DIR=str(ROOT / "var" / "bench"),

@@ -13,6 +13,7 @@ from haven.accounts.api import router as accounts_router
 from haven.cases.api import router as cases_router
 from haven.exchange.api import router as exchange_router
 from haven.hub.api import router as hub_router
+from haven.lib.ratelimit import RateLimited
 from haven.reports.api import public as reports_router
 from haven.reports.api import staff as triage_router
 from haven.screening.api import router as screening_router
@@ -119,6 +120,13 @@ def permission_denied(request, exc):
 @api.exception_handler(Http404)
 def not_found(request, exc):
     return _error(request, 404, _("Not found."))
+
+
+@api.exception_handler(RateLimited)
+def rate_limited(request, exc):
+    response = _error(request, 429, str(exc))
+    response["Retry-After"] = str(max(1, exc.retry_after))
+    return response
 
 
 @api.exception_handler(HttpError)

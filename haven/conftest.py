@@ -126,3 +126,10 @@ def run_jobs():
         return count
 
     return run
+
+
+@pytest.fixture(autouse=True)
+def _anchor_file(settings, tmp_path):
+    """Audit anchors go to a file of the test's own, never to var/."""
+    settings.HAVEN_AUDIT_ANCHOR = "file"
+    settings.HAVEN_AUDIT_ANCHOR_FILE = tmp_path / "audit-anchors.log"

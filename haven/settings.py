@@ -58,6 +58,32 @@ if not _encryption_keys:
     )
 HAVEN_ENCRYPTION_KEYS = parse_encryption_keys("HAVEN_ENCRYPTION_KEYS", _encryption_keys)
 
+# HMAC keys for the audit chain, as ID:BASE64 pairs: the first signs new events, all verify. They
+# must not be in the database, or whoever can write it could recompute the chain.
+_audit_keys = os.environ.get("HAVEN_AUDIT_KEY", "").strip()
+if not _audit_keys:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "HAVEN_AUDIT_KEY: must be set when HAVEN_DEBUG is off "
+            "(same format as HAVEN_ENCRYPTION_KEYS, see .env.example)."
+        )
+    _audit_keys = development_secret(DATA_DIR / "audit_key", lambda: new_encryption_key("a1"))
+HAVEN_AUDIT_KEY = parse_encryption_keys("HAVEN_AUDIT_KEY", _audit_keys)
+# Where `haven anchor_audit` writes the chain's head: an append-only file, a log line on the
+# "haven.audit.anchor" logger (for a central log collector), or both.
+HAVEN_AUDIT_ANCHOR = env_choice("HAVEN_AUDIT_ANCHOR", "file", ["file", "log", "both"])
+HAVEN_AUDIT_ANCHOR_FILE = Path(
+    os.environ.get("HAVEN_AUDIT_ANCHOR_FILE", "").strip() or DATA_DIR / "audit-anchors.log"
+)
+
+# Backups (`haven backup`, `haven restore`): an age recipient (age1..., enough to make backups)
+# or identity (AGE-SECRET-KEY-1..., needed to restore). Keep the identity away from the server.
+HAVEN_BACKUP_KEY = os.environ.get("HAVEN_BACKUP_KEY", "").strip()
+if HAVEN_BACKUP_KEY and not HAVEN_BACKUP_KEY.startswith(("age1", "AGE-SECRET-KEY-1")):
+    raise ImproperlyConfigured(
+        "HAVEN_BACKUP_KEY: must be an age public key (age1...) or secret key (AGE-SECRET-KEY-1...)."
+    )
+
 # Salt for receipt hashes: separate from the secret key, so rotating that never breaks receipts.
 HAVEN_RECEIPT_SALT = os.environ.get("HAVEN_RECEIPT_SALT", "").strip()
 if not HAVEN_RECEIPT_SALT:
@@ -156,6 +182,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "haven.middleware.request_limits_middleware",
     "haven.middleware.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
@@ -217,16 +244,19 @@ AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(
     minutes=env_int("HAVEN_LOCKOUT_MINUTES", 15, minimum=1, maximum=24 * 60)
 )
-AXES_LOCKOUT_PARAMETERS = ["username"]
+# Locked by username AND client together: a stranger's failures lock only the stranger, not the
+# member signing in from elsewhere. Failures by username alone slow down instead
+# (haven.accounts.throttle), so guessing from many clients stays slow.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_DISABLE_ACCESS_LOG = True
-AXES_CLIENT_IP_CALLABLE = "haven.middleware.no_client_address"
+AXES_CLIENT_IP_CALLABLE = "haven.middleware.client_key_for_lockout"
 AXES_LOCKOUT_CALLABLE = "haven.accounts.views.lockout_response"
 AXES_VERBOSE = False
 AXES_SENSITIVE_PARAMETERS = ["username", "password", "code", "csrfmiddlewaretoken", "next"]
 # People type passwords into the username field: axes keeps only an HMAC of what was typed.
 AXES_USERNAME_CALLABLE = "haven.accounts.signals.username_for_lockout"
-# Lockouts are by username on purpose: keying them by address would mean keeping addresses.
+# The "address" axes keeps is request.client_key (a daily HMAC of the address), never the address.
 # HSTS for subdomains and preloading commit other hosts of the domain; leave it to the operator's
 # proxy, which can add them.
 # W003: CSRF protection is on, through haven.middleware.CsrfViewMiddleware (Django's, subclassed).
@@ -308,6 +338,8 @@ if _cache_url.startswith(("redis://", "rediss://")):
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": _cache_url,
+            # Lets several deployments (or test runs) share one Redis without sharing counters.
+            "KEY_PREFIX": os.environ.get("HAVEN_CACHE_PREFIX", "").strip() or "haven",
         }
     }
 elif _cache_url:
@@ -380,5 +412,7 @@ LOGGING = {
     "loggers": {
         "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        # pikepdf says hello at INFO on import; its warnings about damaged PDFs still show.
+        "pikepdf": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },
 }

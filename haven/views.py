@@ -55,6 +55,28 @@ def bad_request(request, exception=None):
     return _error_page(request, 400, _("Bad request"), message)
 
 
+def too_large(request):
+    message = _(
+        "What you sent is too large: at most %(count)d files, each up to %(size)d MB, and "
+        "%(form)d MB of other data. Go back, send fewer or smaller files, and try again."
+    ) % {
+        "count": settings.HAVEN_MAX_ATTACHMENTS,
+        "size": settings.HAVEN_ATTACHMENT_MAX_MB,
+        "form": settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024),
+    }
+    return _error_page(request, 413, _("Too much at once"), message)
+
+
+def invalid_input(request, field: str, message: str):
+    """422 naming the field for the API; for pages, 400 with the same reason."""
+    if request.path.startswith("/api/"):
+        errors = [{"field": field, "message": message}]
+        detail = _("The request has invalid values.")
+        return JsonResponse({"detail": detail, "errors": errors}, status=422)
+    reason = _("“%(field)s” %(message)s.") % {"field": field, "message": message}
+    return _error_page(request, 400, _("Bad request"), reason)
+
+
 def permission_denied(request, exception=None):
     message = _(
         "Your role does not allow this. Ask your organisation's administrator if you need it."

@@ -65,6 +65,9 @@ class User(AbstractUser):
         blank=True,
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    # Told to the member at their next sign-in, then reset; shown to their administrator.
+    failed_sign_ins = models.PositiveIntegerField(default=0, editable=False)
+    last_failed_sign_in = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = HavenUserManager()
 

@@ -4,6 +4,7 @@ import secrets
 from datetime import timedelta
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -103,6 +104,14 @@ def set_member_password(member: User, *, actor, password: str) -> None:
     member.set_password(password)
     member.save(update_fields=["password"])
     record_event("user.password_set", actor=actor, obj=member, organisation=member.organisation)
+    if actor != member:
+        _revoke_all_tokens(member, actor=actor)
+
+
+def _revoke_all_tokens(member: User, *, actor) -> None:
+    """After someone else resets a member's sign-in, tokens made before stop working too."""
+    for token in member.api_tokens.filter(revoked_at__isnull=True):
+        revoke_api_token(token, actor=actor)
 
 
 @transaction.atomic
@@ -116,7 +125,29 @@ def reset_two_factor(member: User, *, actor) -> int:
         organisation=member.organisation,
         summary={"devices_removed": removed},
     )
+    if actor != member:
+        _revoke_all_tokens(member, actor=actor)
     return removed
+
+
+def note_failed_sign_in(member: User) -> None:
+    User.objects.filter(pk=member.pk).update(
+        failed_sign_ins=F("failed_sign_ins") + 1, last_failed_sign_in=timezone.now()
+    )
+
+
+def take_failed_sign_ins(member: User) -> int:
+    """The failures since the member's last sign-in, counted from zero again from now on."""
+    with transaction.atomic():
+        count = (
+            User.objects.select_for_update()
+            .filter(pk=member.pk)
+            .values_list("failed_sign_ins", flat=True)
+            .first()
+        )
+        if count:
+            User.objects.filter(pk=member.pk).update(failed_sign_ins=0)
+    return count or 0
 
 
 @transaction.atomic

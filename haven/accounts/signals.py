@@ -4,23 +4,23 @@ from axes.models import AccessAttempt
 from axes.signals import user_locked_out
 from django.conf import settings
 from django.dispatch import receiver
-from django.utils.crypto import salted_hmac
 
 from haven.accounts.models import User
+from haven.accounts.throttle import username_digest
 from haven.audit.services import record_event
 
 
 def username_for_lockout(request, credentials) -> str:
     """What django-axes stores and locks by: an HMAC of the username typed, never the text."""
     typed = (credentials or {}).get("username") or request.POST.get("username", "")
-    return salted_hmac("haven.axes-username", typed.strip().lower()).hexdigest()[:40]
+    return username_digest(typed)
 
 
 @receiver(user_locked_out)
 def record_lockout(sender, request, username, ip_address, **kwargs):
     # django-axes signals again for every attempt while locked; record only the one that locks.
     failures = (
-        AccessAttempt.objects.filter(username=username)
+        AccessAttempt.objects.filter(username=username, ip_address=ip_address)
         .values_list("failures_since_start", flat=True)
         .first()
     )

@@ -15,13 +15,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp import match_token, user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from haven.accounts import services
+from haven.accounts import services, throttle
 from haven.accounts.access import (
     access_member,
     access_organisation,
@@ -75,7 +76,21 @@ def _complete_login(request, user: User, device=None):
         login(request, user, backend=backend or settings.AUTHENTICATION_BACKENDS[-1])
     if device is not None:
         otp_login(request, device)
+    throttle.clear(user.username)
     record_event("auth.login", actor=user, summary={"two_factor": device is not None})
+    failures = services.take_failed_sign_ins(user)
+    if failures:
+        messages.warning(
+            request,
+            ngettext(
+                "There was %(count)d failed attempt to sign in to your account since your last "
+                "sign-in. If it was not you, tell your organisation's administrator.",
+                "There were %(count)d failed attempts to sign in to your account since your last "
+                "sign-in. If they were not you, tell your organisation's administrator.",
+                failures,
+            )
+            % {"count": failures},
+        )
 
 
 def _second_factor_failed(request, user: User):
@@ -84,7 +99,42 @@ def _second_factor_failed(request, user: User):
     auth_signals.user_login_failed.send(
         sender=__name__, credentials={"username": user.username}, request=request
     )
+    throttle.count_failure(user.username)
+    services.note_failed_sign_in(user)
     record_event("auth.login_failed", actor=user, summary={"reason": "two_factor"})
+
+
+def _password_failed(request) -> None:
+    typed = request.POST.get("username", "")
+    known = User.objects.filter(username=typed).first()
+    reason = "locked" if getattr(request, "axes_locked_out", False) else "password"
+    throttle.count_failure(typed)
+    if known is not None:
+        services.note_failed_sign_in(known)
+    record_event(
+        "auth.login_failed",
+        actor=known,
+        summary={"reason": reason, "known_user": known is not None},
+    )
+
+
+def _slow_down(request, template: str, form, next_url: str, wait: int):
+    """Too many failures on this account from anywhere: this attempt waits, nobody is locked."""
+    form.errors.clear()
+    form.add_error(
+        None,
+        ngettext(
+            "There were many wrong attempts on this account. Please wait %(seconds)d second "
+            "and try again.",
+            "There were many wrong attempts on this account. Please wait %(seconds)d seconds "
+            "and try again.",
+            wait,
+        )
+        % {"seconds": wait},
+    )
+    response = render(request, template, {"form": form, "next": next_url}, status=429)
+    response["Retry-After"] = str(wait)
+    return response
 
 
 def _is_locked(request, user: User) -> bool:
@@ -101,6 +151,9 @@ def login_view(request):
 
     form = AuthenticationForm(request, data=request.POST or None)
     if request.method == "POST":
+        wait = throttle.wait_seconds(request.POST.get("username", ""))
+        if wait:
+            return _slow_down(request, "accounts/login.html", form, next_url, wait)
         if form.is_valid():
             user = form.get_user()
             if user.requires_two_factor or user_has_device(user, confirmed=True):
@@ -116,13 +169,7 @@ def login_view(request):
                 return redirect(_with_next(reverse(step), next_url))
             _complete_login(request, user)
             return redirect(next_url)
-        known = User.objects.filter(username=request.POST.get("username", "")).first()
-        reason = "locked" if getattr(request, "axes_locked_out", False) else "password"
-        record_event(
-            "auth.login_failed",
-            actor=known,
-            summary={"reason": reason, "known_user": known is not None},
-        )
+        _password_failed(request)
     return render(request, "accounts/login.html", {"form": form, "next": next_url})
 
 
@@ -142,6 +189,9 @@ def verify_view(request):
         return lockout_response(request)
 
     form = CodeForm(request.POST or None)
+    wait = throttle.wait_seconds(user.username) if request.method == "POST" else 0
+    if wait:
+        return _slow_down(request, "accounts/verify.html", form, next_url, wait)
     if request.method == "POST" and form.is_valid():
         device = match_token(user, form.cleaned_data["code"])
         if device is not None:

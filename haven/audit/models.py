@@ -37,6 +37,8 @@ class Event(models.Model):
     summary = models.JSONField(default=dict, blank=True, editable=False)
     previous_hash = models.CharField(max_length=64, editable=False)
     hash = models.CharField(max_length=64, unique=True, editable=False)
+    # Which HAVEN_AUDIT_KEY signed this event: keys rotate, old ones stay to verify.
+    key_id = models.CharField(max_length=16, editable=False)
 
     objects = EventQuerySet.as_manager()
 

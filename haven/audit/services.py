@@ -1,10 +1,17 @@
-"""Write and verify the audit log. `record_event` is the only way events are written."""
+"""Write and verify the audit log. `record_event` is the only way events are written.
+
+Each event's hash is an HMAC-SHA256, under a key from HAVEN_AUDIT_KEY (never in the database),
+over the previous event's hash and the event's content: whoever can write the database but not
+read the key cannot recompute the chain after altering an event.
+"""
 
 import hashlib
+import hmac
 import json
 from dataclasses import dataclass
 from datetime import UTC
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -14,9 +21,26 @@ from haven.audit.models import GENESIS_HASH, Event
 CHAIN_LOCK_ID = 0x4A5645_0001
 
 
-def compute_hash(event: Event) -> str:
-    payload = json.dumps(
+class UnknownKeyError(Exception):
+    """An event names an audit key that is not configured."""
+
+
+def signing_key_id() -> str:
+    return settings.HAVEN_AUDIT_KEY[0][0]
+
+
+def _audit_key(key_id: str) -> bytes:
+    for candidate, key in settings.HAVEN_AUDIT_KEY:
+        if candidate == key_id:
+            return key
+    raise UnknownKeyError(key_id)
+
+
+def canonical_content(event: Event) -> str:
+    """The event's content as the hash covers it (the key id included, so it cannot be swapped)."""
+    return json.dumps(
         [
+            event.key_id,
             event.seq,
             event.created.astimezone(UTC).isoformat(timespec="microseconds"),
             str(event.actor_id or ""),
@@ -31,7 +55,12 @@ def compute_hash(event: Event) -> str:
         separators=(",", ":"),
         ensure_ascii=False,
     )
-    return hashlib.sha256((event.previous_hash + payload).encode()).hexdigest()
+
+
+def compute_hash(event: Event) -> str:
+    """HMAC-SHA256 under the event's key over the previous hash and the content."""
+    message = (event.previous_hash + canonical_content(event)).encode()
+    return hmac.new(_audit_key(event.key_id), message, hashlib.sha256).hexdigest()
 
 
 def record_event(
@@ -64,6 +93,7 @@ def record_event(
             object_id=str(obj.pk) if obj is not None else "",
             summary=summary or {},
             previous_hash=last.hash if last else GENESIS_HASH,
+            key_id=signing_key_id(),
         )
         event.hash = compute_hash(event)
         event.save()
@@ -100,7 +130,16 @@ def verify_chain() -> ChainReport:
                 event.seq,
                 f"event {event.seq} does not link to the event before it",
             )
-        if compute_hash(event) != event.hash:
+        try:
+            expected_hash = compute_hash(event)
+        except UnknownKeyError:
+            return ChainReport(
+                count,
+                expected_previous,
+                event.seq,
+                f"event {event.seq} names audit key {event.key_id!r}, which is not configured",
+            )
+        if not hmac.compare_digest(expected_hash, event.hash):
             return ChainReport(
                 count,
                 expected_previous,

@@ -30,9 +30,18 @@ def _questionnaire(questionnaire_id):
     return questionnaire
 
 
-@staff_view(Capability.SCREENING_USE)
+def _frontline_questionnaires(language):
+    return [
+        (item.id, item.title_in(language))
+        for item in questionnaires.all_questionnaires(audience="frontline")
+    ]
+
+
+# The capability is checked after the case: outsiders get 404 whatever their role (STYLE.md).
+@staff_view()
 def screen(request, case_id):
     case = access_case(request.user, case_id, write=True, audit=request.method == "GET").case
+    require_capability(request.user, Capability.SCREENING_USE)
     language = get_language()
     participants = list(case.participants.exclude(role="perpetrator").select_related("person"))
     chosen = request.GET.get("questionnaire") or request.POST.get("questionnaire")
@@ -42,10 +51,7 @@ def screen(request, case_id):
             "cases/screen.html",
             {
                 "case": case,
-                "questionnaires": [
-                    (item.id, item.title_in(language))
-                    for item in questionnaires.all_questionnaires(audience="frontline")
-                ],
+                "questionnaires": _frontline_questionnaires(language),
                 "participants": participants,
                 "language": language,
             },
@@ -73,10 +79,10 @@ def screen(request, case_id):
     )
 
 
-@staff_view(Capability.SCREENING_USE)
+@staff_view()
 def screening(request, case_id, screening_id):
     access = access_case(request.user, case_id, audit=False)
-    require_capability(request.user, Capability.CASE_READ)
+    require_capability(request.user, Capability.SCREENING_USE)
     access.require(Section.EXPLOITATION)
     item = get_object_or_404(
         access.case.screenings.select_related("participant__person", "screened_by"),

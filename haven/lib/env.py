@@ -127,3 +127,20 @@ def development_secret(path: Path, make) -> str:
     if not value:
         raise ImproperlyConfigured(f"{path} is empty: delete it to have it generated again.")
     return value
+
+
+def shared_cache_problem(processes: int, environ=None) -> str:
+    """Why these settings cannot serve with this many processes, or "" when they can.
+
+    Rate limits and the daily client key live in the cache: with a cache per process, each
+    process counts on its own and four workers allow four times as many wrong receipts.
+    """
+    if processes <= 1 or env_bool("HAVEN_DEBUG", False, environ):
+        return ""
+    cache_url = _raw("HAVEN_CACHE_URL", environ) or ""
+    if cache_url.startswith(("redis://", "rediss://")):
+        return ""
+    return (
+        f"HAVEN_CACHE_URL: {processes} processes need a shared cache for rate limits "
+        "(redis://...); set it, or run one process (WEB_CONCURRENCY=1). See docs/operations.md."
+    )

@@ -43,6 +43,14 @@ def client_key(address: str) -> str:
     return hmac.new(_daily_key(), address.encode(), hashlib.sha256).hexdigest()[:32]
 
 
+class RateLimited(Exception):
+    """Raised by an API endpoint; the API answers 429 with this message and `Retry-After`."""
+
+    def __init__(self, message: str, retry_after: int):
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
 @dataclass
 class Verdict:
     allowed: bool

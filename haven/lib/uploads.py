@@ -1,15 +1,21 @@
 """Check an uploaded file by its content and return what may be stored: photos without metadata.
 
 Only photos (re-encoded from their pixels, so EXIF with GPS, XMP, IPTC, ICC profiles and comments
-are gone), PDF documents, UTF-8 text and common sound recordings are accepted. The file's name
+are gone), PDF documents (rewritten without scripts, actions, embedded files or metadata), UTF-8
+text and common sound recordings (without their tags) are accepted. The file's name
 and declared content type are never consulted: both come from the uploader's device and may lie.
 """
 
 import contextlib
+import ctypes
+import ctypes.util
 import io
 import re
+import struct
 from dataclasses import dataclass, field
 
+import mutagen
+import pikepdf
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps
@@ -29,7 +35,10 @@ class CleanFile:
 
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
-MAX_IMAGE_PIXELS = 30_000_000
+# Decoded pixels cost 3-4 bytes each: 16 million (a 16-megapixel photo; phones take 12 by
+# default) is about 64 MB per image in a worker. Larger JPEGs are decoded at a reduced scale
+# (the decoder's own DCT scaling, cheap); larger images of other formats are refused.
+MAX_IMAGE_PIXELS = 16_000_000
 
 # Pillow format read → (format written, content type, extension, save options).
 # GIF becomes PNG: the first frame is enough for evidence and PNG carries no comment blocks.
@@ -59,7 +68,9 @@ CONTROL_BYTE = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 C1_CONTROL_CHARACTER = re.compile("[\x80-\x9f]")
 
 
-def clean_upload(data: bytes, *, max_bytes: int = MAX_FILE_BYTES) -> CleanFile:
+def clean_upload(
+    data: bytes, *, max_bytes: int = MAX_FILE_BYTES, max_pixels: int = MAX_IMAGE_PIXELS
+) -> CleanFile:
     """Return the file to store, or raise RejectedFile saying why it cannot be accepted."""
     if not data:
         raise RejectedFile(_("The file is empty."))
@@ -70,14 +81,13 @@ def clean_upload(data: bytes, *, max_bytes: int = MAX_FILE_BYTES) -> CleanFile:
             _("The file is too large. Files can be up to %(limit)s MB.") % {"limit": limit}
         )
     if image_format := _image_format(data):
-        return _clean_image(data, image_format)
+        return _clean_image(data, image_format, max_pixels)
     if data.startswith(b"%PDF-"):
-        return _check_pdf(data)
+        return _clean_pdf(data)
     if audio := _audio_type(data):
         content_type, extension = audio
-        # Kept as is: tags (ID3, MP4 and Vorbis comments) are not stripped, and a video in an
-        # MP4 or WebM container passes as sound.
-        return CleanFile("audio", content_type, extension, data)
+        # A video in an MP4 or WebM container still passes as sound.
+        return CleanFile("audio", content_type, extension, _strip_audio_tags(data, extension))
     return _check_text(data)
 
 
@@ -108,13 +118,18 @@ def _image_format(data: bytes) -> str | None:
     return None
 
 
-def _clean_image(data: bytes, source_format: str) -> CleanFile:
+def _clean_image(data: bytes, source_format: str, max_pixels: int) -> CleanFile:
     output_format, content_type, extension, options = IMAGE_OUTPUTS[source_format]
     try:
         # Opening reads only the header: the size is known before any pixel is decoded.
         with Image.open(io.BytesIO(data), formats=[source_format]) as image:
             width, height = image.size
-            if width * height > MAX_IMAGE_PIXELS:
+            if width * height > max_pixels and source_format == "JPEG":
+                # The decoder scales by 1/2, 1/4 or 1/8: ask for the first that fits.
+                scale = next((k for k in (2, 4, 8) if width * height <= max_pixels * k * k), 8)
+                image.draft(image.mode, (width // scale, height // scale))
+                width, height = image.size
+            if width * height > max_pixels:
                 raise _image_too_large()
             image.load()
             # Unreadable EXIF only costs the orientation: the pixels are fine, the EXIF goes.
@@ -125,8 +140,10 @@ def _clean_image(data: bytes, source_format: str) -> CleanFile:
         # profile, comments, text chunks) can reach the encoder, which falls back on it.
         clean = Image.new(pixels.mode, pixels.size)
         clean.paste(pixels)
+        del pixels
         output = io.BytesIO()
         clean.save(output, format=output_format, **options)
+        del clean
     except RejectedFile:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
@@ -138,7 +155,19 @@ def _clean_image(data: bytes, source_format: str) -> CleanFile:
         raise RejectedFile(
             _("This image could not be read. It may be damaged or incomplete.")
         ) from error
+    finally:
+        _give_memory_back()
     return CleanFile("image", content_type, extension, output.getvalue())
+
+
+_libc = ctypes.CDLL(ctypes.util.find_library("c") or None)
+
+
+def _give_memory_back() -> None:
+    """Return freed pixel buffers to the system: glibc keeps them otherwise, and a worker that
+    decoded a few large photos would stay hundreds of megabytes larger."""
+    with contextlib.suppress(AttributeError):  # not glibc: nothing to do
+        _libc.malloc_trim(0)
 
 
 def _output_mode(image: Image.Image, output_format: str) -> str:
@@ -147,15 +176,121 @@ def _output_mode(image: Image.Image, output_format: str) -> str:
     return image.mode if image.mode in KEPT_MODES[output_format] else "RGB"
 
 
-def _check_pdf(data: bytes) -> CleanFile:
+# Keys that run something, carry another file or describe the document: removed wherever they
+# are. /AA are "additional actions" (on open, close, print, page view, field change), /JS and
+# /JavaScript scripts, /EF embedded file streams, /XFA forms with scripts, /Metadata XMP.
+PDF_REMOVED_KEYS = {
+    "/OpenAction",
+    "/AA",
+    "/JS",
+    "/JavaScript",
+    "/EmbeddedFiles",
+    "/EF",
+    "/XFA",
+    "/RichMediaContent",
+    "/Metadata",
+    "/PieceInfo",
+}
+# Actions that stay inside the document; every other kind (Launch, URI, JavaScript, SubmitForm,
+# ImportData, GoToR, GoToE, Rendition, ...) is removed.
+PDF_SAFE_ACTIONS = {"/GoTo", "/Named"}
+
+
+def _clean_pdf(data: bytes) -> CleanFile:
     # Readers accept the end-of-file marker anywhere in the last 1024 bytes; without it the
     # document was cut short.
     if b"%%EOF" not in data[-1024:]:
+        raise _damaged_pdf()
+    try:
+        with pikepdf.open(io.BytesIO(data)) as pdf:
+            _remove_active_content(pdf.trailer)
+            if "/Info" in pdf.trailer:
+                del pdf.trailer["/Info"]
+            output = io.BytesIO()
+            # Only objects still reachable are written: removed scripts and files are gone.
+            pdf.save(output, fix_metadata_version=False, deterministic_id=True)
+    except pikepdf.PasswordError:
         raise RejectedFile(
-            _("This PDF document could not be read. It may be damaged or incomplete.")
-        )
-    # Kept as is: PDF metadata (author, software, dates) is not stripped; the upload page warns.
-    return CleanFile("pdf", "application/pdf", "pdf", data)
+            _("This PDF document is protected by a password. Please send it without one.")
+        ) from None
+    except Exception as error:  # qpdf raises several kinds for damaged files
+        raise _damaged_pdf() from error
+    return CleanFile("pdf", "application/pdf", "pdf", output.getvalue())
+
+
+def _damaged_pdf() -> RejectedFile:
+    return RejectedFile(_("This PDF document could not be read. It may be damaged or incomplete."))
+
+
+def _is_active_action(value) -> bool:
+    return isinstance(value, pikepdf.Dictionary) and value.get("/S") not in PDF_SAFE_ACTIONS
+
+
+def _remove_active_content(root) -> None:
+    """Walk every object reachable from `root` (without recursion: nesting is the sender's
+    choice) and remove scripts, actions that leave the document, files and metadata."""
+    seen: set[tuple[int, int]] = set()
+    pending = [root]
+    while pending:
+        item = pending.pop()
+        if item.is_indirect:
+            if item.objgen in seen:
+                continue
+            seen.add(item.objgen)
+        if isinstance(item, pikepdf.Array):
+            pending.extend(child for child in item if _is_container(child))
+            continue
+        for key in list(item.keys()):
+            value = item[key]
+            if key in PDF_REMOVED_KEYS or (key in ("/A", "/Next") and _is_active_action(value)):
+                del item[key]
+            elif _is_container(value):
+                pending.append(value)
+
+
+def _is_container(value) -> bool:
+    return isinstance(value, pikepdf.Array | pikepdf.Dictionary | pikepdf.Stream)
+
+
+def _strip_audio_tags(data: bytes, extension: str) -> bytes:
+    """Remove tags (title, artist, recording device, place) from a sound recording."""
+    if extension == "wav":
+        return _wav_without_extra_chunks(data)
+    buffer = io.BytesIO(data)
+    # mutagen raises several kinds of errors for files it cannot follow: those keep going.
+    with contextlib.suppress(Exception):
+        recording = mutagen.File(buffer)
+        if recording is not None and recording.tags:
+            buffer.seek(0)
+            recording.delete(buffer)
+            return buffer.getvalue()
+    return _without_id3v2(data)
+
+
+def _without_id3v2(data: bytes) -> bytes:
+    """Cut an ID3v2 tag off the front even when the frames after it are not readable."""
+    if data[:3] != b"ID3" or len(data) < 10:
+        return data
+    size = 0
+    for byte in data[6:10]:
+        size = (size << 7) | (byte & 0x7F)
+    footer = 10 if data[5] & 0x10 else 0
+    tag_size = 10 + size + footer
+    return data[tag_size:] if size else data
+
+
+def _wav_without_extra_chunks(data: bytes) -> bytes:
+    """Keep only the format and sound of a WAV file: LIST/INFO, id3 and other chunks go."""
+    chunks, offset = [], 12
+    while offset + 8 <= len(data):
+        name = data[offset : offset + 4]
+        (size,) = struct.unpack("<I", data[offset + 4 : offset + 8])
+        end = offset + 8 + size + (size & 1)
+        if name in (b"fmt ", b"data"):
+            chunks.append(data[offset:end])
+        offset = end
+    body = b"WAVE" + b"".join(chunks)
+    return b"RIFF" + struct.pack("<I", len(body)) + body
 
 
 def _audio_type(data: bytes) -> tuple[str, str] | None:

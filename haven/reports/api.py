@@ -8,14 +8,14 @@ from django.conf import settings
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
-from ninja.errors import HttpError, ValidationError
+from ninja.errors import ValidationError
 from pydantic import Field
 from pydantic import ValidationError as PydanticError
 
 from haven.accounts.access import require_capability
 from haven.accounts.roles import Capability
 from haven.audit.services import record_event
-from haven.lib.ratelimit import begin_attempt, forgive, hit
+from haven.lib.ratelimit import RateLimited, begin_attempt, forgive, hit
 from haven.lib.schemas import form_data, invalid, schema_from_form, validated_form
 from haven.reports import services
 from haven.reports.access import access_report, reports_visible_to
@@ -101,7 +101,9 @@ class ReceiptOut(Schema):
 def submit(request):
     verdict = hit(request, "report", settings.HAVEN_REPORTS_PER_HOUR, 3600)
     if not verdict.allowed:
-        raise HttpError(429, _("Too many reports from this connection; try again later."))
+        raise RateLimited(
+            _("Too many reports from this connection; try again later."), verdict.retry_after
+        )
     data, uploads = _payload(request)
     form = ReportApiForm(data)
     if not form.is_valid():
@@ -126,10 +128,10 @@ class MineOut(Schema):
 def _mine(request):
     verdict = begin_attempt(request, RECEIPT_SCOPE, **RECEIPT_LIMITS)
     if not verdict.allowed:
-        raise HttpError(
-            429,
+        raise RateLimited(
             _("Too many wrong receipts; try again in %(seconds)d seconds.")
             % {"seconds": verdict.retry_after},
+            verdict.retry_after,
         )
     try:
         report = services.find_by_receipt(normalize_receipt(request.headers.get("X-Receipt", "")))

@@ -82,7 +82,7 @@ def _detail_context(request, report, **forms):
     }
 
 
-@staff_view(Capability.REPORT_TRIAGE)
+@staff_view()  # access_report: 404 for outsiders first, then 403 for the role
 def detail(request, report_id):
     report = access_report(request.user, report_id)
     record_event("report.viewed", actor=request.user, obj=report)
@@ -90,7 +90,7 @@ def detail(request, report_id):
 
 
 @require_POST
-@staff_view(Capability.REPORT_TRIAGE)
+@staff_view()  # access_report: 404 for outsiders first, then 403 for the role
 def set_status(request, report_id):
     report = access_report(request.user, report_id)
     form = StatusForm(request.POST, report=report)
@@ -113,7 +113,7 @@ def set_status(request, report_id):
 
 
 @require_POST
-@staff_view(Capability.REPORT_TRIAGE)
+@staff_view()  # access_report: 404 for outsiders first, then 403 for the role
 def add_message(request, report_id):
     report = access_report(request.user, report_id)
     form = StaffMessageForm(request.POST)
@@ -134,7 +134,7 @@ def add_message(request, report_id):
 
 
 @require_POST
-@staff_view(Capability.REPORT_TRIAGE)
+@staff_view()  # access_report: 404 for outsiders first, then 403 for the role
 def assign(request, report_id):
     report = access_report(request.user, report_id)
     members = User.objects.filter(
@@ -149,7 +149,7 @@ def assign(request, report_id):
     return render(request, "reports/staff/detail.html", context, status=422)
 
 
-@staff_view(Capability.REPORT_TRIAGE)
+@staff_view()  # access_report: 404 for outsiders first, then 403 for the role
 def attachment(request, report_id, attachment_id):
     report = access_report(request.user, report_id)
     item = report.attachments.filter(pk=attachment_id).first()

@@ -14,6 +14,7 @@ GOOD_PRODUCTION = {
     "HAVEN_ENCRYPTION_KEYS": "k1:" + base64.b64encode(b"x" * 32).decode(),
     "HAVEN_ALLOWED_HOSTS": "haven.example.org",
     "HAVEN_RECEIPT_SALT": secrets.token_hex(32),
+    "HAVEN_AUDIT_KEY": "a1:" + base64.b64encode(b"y" * 32).decode(),
 }
 
 
@@ -42,6 +43,7 @@ def test_development_generates_secrets_once(tmp_path):
     secret = (tmp_path / "secret_key").read_text()
     keys = (tmp_path / "encryption_keys").read_text()
     assert len(secret) >= 50 and keys.startswith("dev1:")
+    assert (tmp_path / "audit_key").read_text().startswith("a1:")
     assert start(tmp_path, HAVEN_DEBUG="true").returncode == 0
     assert (tmp_path / "secret_key").read_text() == secret
 
@@ -67,6 +69,10 @@ def test_development_generates_secrets_once(tmp_path):
         ({"HAVEN_REPORT_RETENTION_DAYS": "1"}, "HAVEN_REPORT_RETENTION_DAYS: must be between"),
         ({"HAVEN_CACHE_URL": "memcached://x"}, "HAVEN_CACHE_URL: only redis"),
         ({"HAVEN_QUICK_EXIT_URL": "javascript:alert(1)"}, "HAVEN_QUICK_EXIT_URL: must be an"),
+        ({"HAVEN_AUDIT_KEY": ""}, "HAVEN_AUDIT_KEY: must be set"),
+        ({"HAVEN_AUDIT_KEY": "a1:abc"}, "HAVEN_AUDIT_KEY: key 'a1'"),
+        ({"HAVEN_AUDIT_ANCHOR": "paper"}, "HAVEN_AUDIT_ANCHOR: must be one of"),
+        ({"HAVEN_BACKUP_KEY": "hunter2"}, "HAVEN_BACKUP_KEY: must be an age public key"),
     ],
 )
 def test_bad_values_stop_start_up(tmp_path, variables, message):

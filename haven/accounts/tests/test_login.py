@@ -228,12 +228,103 @@ def test_a_correct_password_does_not_reset_the_count_of_wrong_codes(client, alic
 @pytest.mark.django_db
 def test_an_oversized_form_is_refused(client):
     response = client.post(LOGIN, {"username": "alice", "password": "x" * (3 * 1024 * 1024)})
-    assert response.status_code == 400
-    assert b"could not be understood" in response.content
+    assert response.status_code == 413
+    assert b"too large" in response.content
     assert not Event.objects.filter(action="auth.login_failed").exists()
 
 
 @pytest.mark.django_db
 def test_too_many_fields_are_refused(client):
     data = {f"field{n}": "x" for n in range(300)}
-    assert client.post(LOGIN, data).status_code == 400
+    assert client.post(LOGIN, data).status_code == 413
+
+
+STRANGER = {"REMOTE_ADDR": "203.0.113.9"}
+MEMBER = {"REMOTE_ADDR": "198.51.100.4"}
+
+
+def attempt(client, username, password=PASSWORD, **client_address):
+    return client.post(LOGIN, {"username": username, "password": password}, **client_address)
+
+
+def let_the_wait_pass(username):
+    """Move the last failure back in time, as if the member had waited."""
+    from django.core.cache import cache
+
+    from haven.accounts.throttle import _name
+
+    failures, last = cache.get(_name(username))
+    cache.set(_name(username), (failures, last - 120), timeout=900)
+
+
+@pytest.mark.django_db
+class TestStrangersCannotLockMembersOut:
+    def test_a_strangers_failures_do_not_lock_the_member_elsewhere(self, client, dave):
+        for _ in range(4):
+            assert attempt(client, "dave", "wrong", **STRANGER).status_code == 200
+        assert attempt(client, "dave", "wrong", **STRANGER).status_code == 429
+        let_the_wait_pass("dave")
+        # The stranger is locked out for the cool-off, right password or not.
+        assert attempt(client, "dave", **STRANGER).status_code == 429
+        let_the_wait_pass("dave")
+        member = type(client)()
+        response = member.post(LOGIN, {"username": "dave", "password": PASSWORD}, **MEMBER)
+        assert response.status_code == 302 and response["Location"] == HOME
+
+    def test_failures_from_many_clients_slow_down_the_username(self, client, dave):
+        for number in range(5):
+            address = {"REMOTE_ADDR": f"203.0.113.{number + 1}"}
+            assert attempt(client, "dave", "wrong", **address).status_code == 200
+        # A sixth client, even with the right password, waits: guessing stays slow.
+        response = attempt(client, "dave", **MEMBER)
+        assert response.status_code == 429
+        assert int(response["Retry-After"]) == 1
+        assert b"Please wait 1 second" in response.content
+        let_the_wait_pass("dave")
+        assert attempt(client, "dave", "wrong", **MEMBER).status_code == 200
+        # Each further failure doubles the wait, up to a minute.
+        assert int(attempt(client, "dave", **MEMBER)["Retry-After"]) == 2
+
+    def test_wrong_codes_slow_down_the_username_too(self, client, alice):
+        wrong = f"{(int(current_code(alice)) + 5) % 1000000:06d}"
+        for number in range(5):
+            other = type(client)()
+            address = {"REMOTE_ADDR": f"203.0.113.{number + 1}"}
+            other.post(LOGIN, {"username": "alice", "password": PASSWORD}, **address)
+            assert other.post(VERIFY, {"code": wrong}, **address).status_code == 200
+        # The password step waits too: codes and passwords count toward the same username.
+        assert attempt(client, "alice", **MEMBER).status_code == 429
+        let_the_wait_pass("alice")
+        assert attempt(client, "alice", **MEMBER).status_code == 302
+        wrong_again = client.post(VERIFY, {"code": wrong}, **MEMBER)
+        assert wrong_again.status_code == 200
+        response = client.post(VERIFY, {"code": current_code(alice)}, **MEMBER)
+        assert response.status_code == 429 and int(response["Retry-After"]) == 2
+
+
+@pytest.mark.django_db
+class TestFailuresAreTold:
+    def test_the_member_is_told_at_the_next_sign_in(self, client, dave):
+        for _ in range(3):
+            attempt(client, "dave", "wrong", **STRANGER)
+        member = type(client)()
+        response = member.post(
+            LOGIN, {"username": "dave", "password": PASSWORD}, follow=True, **MEMBER
+        )
+        assert b"There were 3 failed attempts to sign in to your account" in response.content
+        dave.refresh_from_db()
+        assert dave.failed_sign_ins == 0
+        member.post(reverse("accounts:logout"))
+        response = member.post(
+            LOGIN, {"username": "dave", "password": PASSWORD}, follow=True, **MEMBER
+        )
+        assert b"failed attempt" not in response.content
+
+    def test_the_administrator_sees_them_on_the_member_page(self, client, alice, oscar):
+        from haven.conftest import sign_in
+
+        attempt(client, "alice", "wrong", **STRANGER)
+        attempt(client, "alice", "wrong", **STRANGER)
+        admin = sign_in(type(client)(), oscar)
+        response = admin.get(reverse("accounts:member", args=[alice.pk]))
+        assert b"Failed sign-in attempts since their last sign-in: 2" in response.content

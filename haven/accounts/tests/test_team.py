@@ -174,6 +174,38 @@ class TestChangeMember:
 
 
 @pytest.mark.django_db
+class TestResetsRevokeTokens:
+    """Whoever reset a member's sign-in (a lost phone, a leaked password) must not keep API access
+    through a token made before."""
+
+    def token_works(self, client, secret) -> bool:
+        return (
+            client.get("/api/v1/me", headers={"Authorization": f"Bearer {secret}"}).status_code
+            == 200
+        )
+
+    @pytest.mark.parametrize("reset", ["reset-password/", "reset-two-factor/"])
+    def test_an_administrators_reset_revokes_the_members_tokens(self, client, oscar, bob, reset):
+        from haven.accounts.services import create_api_token
+
+        _, secret = create_api_token(bob, actor=bob, name="laptop")
+        _, oscars = create_api_token(oscar, actor=oscar, name="own")
+        assert self.token_works(client, secret)
+        sign_in(client, oscar).post(f"{member_url(bob)}{reset}")
+        assert not self.token_works(client, secret)
+        assert self.token_works(client, oscars)  # only the member's
+        event = Event.objects.filter(action="token.revoked").latest("seq")
+        assert event.actor_id == oscar.pk and event.object_id == str(bob.pk)
+
+    def test_changing_ones_own_password_keeps_ones_tokens(self, client, dave):
+        from haven.accounts.services import create_api_token, set_member_password
+
+        _, secret = create_api_token(dave, actor=dave, name="laptop")
+        set_member_password(dave, actor=dave, password="a-much-longer-phrase-42")
+        assert self.token_works(client, secret)
+
+
+@pytest.mark.django_db
 class TestOwnPassword:
     def test_it_changes_the_password(self, client, dave):
         from haven.conftest import PASSWORD

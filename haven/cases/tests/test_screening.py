@@ -63,7 +63,9 @@ def test_scope_and_roles(client, alice, mallory, dave, carol):
     detail = f"{BASE}{case.pk}/screenings/{saved.pk}/"
     assert sign_in(client, mallory).get(detail).status_code == 404
     assert client.post(f"{BASE}{case.pk}/screen/", {"questionnaire": "child"}).status_code == 404
-    assert sign_in(client, dave).get(detail).status_code == 403  # no screening.use
+    # An outsider gets 404 whatever their role, as in the API; a colleague without the role, 403.
+    assert sign_in(client, dave).get(detail).status_code == 404
+    assert client.get(f"{BASE}{case.pk}/screen/").status_code == 404
     # A receiver sees it only when the referral shares what happened.
     referral = referrals.refer(
         case, actor=alice, to_organisation=carol.organisation, reason="Other", sections=["summary"]
@@ -78,3 +80,14 @@ def test_scope_and_roles(client, alice, mallory, dave, carol):
         sections=["exploitation"],
     )
     assert client.get(detail).status_code == 200
+
+
+def test_an_administrator_gets_404_outside_and_403_inside(client, alice, carol, oscar):
+    from haven.accounts.models import User
+
+    outside = make_case(carol)
+    inside = make_case(alice)
+    sign_in(client, oscar)
+    assert client.get(f"{BASE}{outside.pk}/screen/").status_code == 404
+    assert client.get(f"{BASE}{inside.pk}/screen/").status_code == 403
+    assert User.objects.get(pk=oscar.pk).organisation_id == alice.organisation_id

@@ -20,10 +20,12 @@ XMP = (
     b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf'
     b'-syntax-ns#"><rdf:Description photoshop:City="Hai Phong"/></rdf:RDF></x:xmpmeta>'
 )
+# One empty page, written by hand (no cross-reference table: readers rebuild it).
 PDF = (
     b"%PDF-1.4\n"
     b"1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
-    b"2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\n"
+    b"2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj\n"
+    b"3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >> endobj\n"
     b"trailer << /Root 1 0 R >>\n"
     b"%%EOF\n"
 )
@@ -231,8 +233,17 @@ class TestImages:
 
 
 class TestDocuments:
-    def test_it_keeps_a_pdf_unchanged(self):
-        assert clean_upload(PDF) == CleanFile("pdf", "application/pdf", "pdf", PDF)
+    def test_it_rewrites_a_pdf_keeping_its_pages(self):
+        import pikepdf
+
+        cleaned = clean_upload(PDF)
+        assert (cleaned.kind, cleaned.content_type, cleaned.extension) == (
+            "pdf",
+            "application/pdf",
+            "pdf",
+        )
+        with pikepdf.open(io.BytesIO(cleaned.data)) as pdf:
+            assert len(pdf.pages) == 1
 
     def test_it_refuses_a_pdf_that_was_cut_short(self):
         assert _refusal(PDF[:-7]) == (
@@ -340,3 +351,149 @@ class TestEverythingElse:
 
     def test_a_clean_file_keeps_its_bytes_out_of_logs(self):
         assert "Hải Phòng" not in repr(clean_upload("Hải Phòng".encode()))
+
+
+def _pdf_with_active_content() -> bytes:
+    import pikepdf
+
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    script = pdf.make_indirect(
+        pikepdf.Dictionary(S=pikepdf.Name.JavaScript, JS=pikepdf.String("app.alert('pwned')"))
+    )
+    pdf.Root.OpenAction = script
+    pdf.Root.AA = pikepdf.Dictionary(WC=script)
+    pdf.Root.Names = pikepdf.Dictionary(
+        JavaScript=pikepdf.Dictionary(Names=pikepdf.Array([pikepdf.String("run"), script])),
+        EmbeddedFiles=pikepdf.Dictionary(
+            Names=pikepdf.Array(
+                [
+                    pikepdf.String("payload.exe"),
+                    pikepdf.Dictionary(
+                        Type=pikepdf.Name.Filespec,
+                        F=pikepdf.String("payload.exe"),
+                        EF=pikepdf.Dictionary(F=pdf.make_stream(b"MZ-embedded-payload")),
+                    ),
+                ]
+            )
+        ),
+    )
+    page = pdf.pages[0]
+    page.obj.AA = pikepdf.Dictionary(O=script)
+    launch = pikepdf.Dictionary(S=pikepdf.Name.Launch, F=pikepdf.String("cmd.exe"))
+    uri = pikepdf.Dictionary(S=pikepdf.Name.URI, URI=pikepdf.String("http://tracker.example/x"))
+    inside = pikepdf.Dictionary(S=pikepdf.Name.GoTo, D=pikepdf.Array([page.obj, pikepdf.Name.Fit]))
+    page.obj.Annots = pdf.make_indirect(
+        pikepdf.Array(
+            [
+                pikepdf.Dictionary(Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Link, A=action)
+                for action in (launch, uri, inside)
+            ]
+        )
+    )
+    pdf.docinfo["/Author"] = "Nguyen Van Secret"
+    with pdf.open_metadata() as meta:
+        meta["dc:creator"] = ["Nguyen Van Secret"]
+    output = io.BytesIO()
+    pdf.save(output, compress_streams=False)
+    return output.getvalue()
+
+
+class TestActiveContent:
+    def test_it_removes_scripts_actions_files_and_metadata_from_a_pdf(self):
+        import pikepdf
+
+        original = _pdf_with_active_content()
+        for marker in (b"app.alert", b"MZ-embedded-payload", b"cmd.exe", b"Secret"):
+            assert marker in original
+        cleaned = clean_upload(original)
+        assert cleaned.kind == "pdf"
+        for marker in (
+            b"app.alert",
+            b"/JavaScript",
+            b"/OpenAction",
+            b"MZ-embedded-payload",
+            b"/Launch",
+            b"cmd.exe",
+            b"tracker.example",
+            b"Secret",
+            b"/Metadata",
+        ):
+            assert marker not in cleaned.data, marker
+        with pikepdf.open(io.BytesIO(cleaned.data)) as pdf:
+            assert len(pdf.pages) == 1
+            assert "/AA" not in pdf.Root and "/AA" not in pdf.pages[0].obj
+            actions = [annot.get("/A") for annot in pdf.pages[0].obj.Annots]
+            # A link inside the document stays; the launch and the web address lost their action.
+            assert [a.S if a is not None else None for a in actions] == [None, None, "/GoTo"]
+            assert "/Info" not in pdf.trailer
+
+    def test_it_refuses_a_pdf_with_a_password(self):
+        import pikepdf
+
+        pdf = pikepdf.new()
+        pdf.add_blank_page()
+        output = io.BytesIO()
+        pdf.save(output, encryption=pikepdf.Encryption(user="secret", owner="secret"))
+        assert "protected by a password" in _refusal(output.getvalue())
+
+    @pytest.mark.parametrize(("depth", "accepted"), [(400, True), (50_000, False)])
+    def test_deeply_nested_arrays_are_walked_or_refused_never_a_crash(self, depth, accepted):
+        nested = b"[" * depth + b"]" * depth
+        data = PDF.replace(b"/Count 1 >>", b"/Count 1 /Deep " + nested + b" >>")
+        if accepted:
+            assert clean_upload(data).kind == "pdf"
+        else:  # qpdf stops parsing past its own nesting limit
+            assert "could not be read" in _refusal(data)
+
+    def test_it_removes_id3_tags_from_an_mp3(self):
+        from mutagen.id3 import ID3, TIT2, TPE1
+
+        frames = (b"\xff\xfb\x90\x64" + b"\x00" * 413) * 20
+        tags = ID3()
+        tags.add(TIT2(encoding=3, text="Secret Title"))
+        tags.add(TPE1(encoding=3, text="Nguyen Van Secret"))
+        buffer = io.BytesIO(frames)
+        tags.save(buffer)
+        data = buffer.getvalue()
+        assert b"Secret" in data
+        cleaned = clean_upload(data)
+        assert cleaned.content_type == "audio/mpeg"
+        assert b"Secret" not in cleaned.data and cleaned.data.endswith(frames[-400:])
+
+    def test_it_removes_info_chunks_from_a_wav(self):
+        output = io.BytesIO()
+        with wave.open(output, "wb") as recording:
+            recording.setnchannels(1)
+            recording.setsampwidth(2)
+            recording.setframerate(8000)
+            recording.writeframes(b"\x00\x01" * 800)
+        plain = output.getvalue()
+        info = b"INFOINAM" + struct.pack("<I", 12) + b"Secret Name\x00"
+        chunk = b"LIST" + struct.pack("<I", len(info)) + info
+        body = plain[12:] + chunk
+        tagged = b"RIFF" + struct.pack("<I", len(body) + 4) + b"WAVE" + body
+        cleaned = clean_upload(tagged)
+        assert b"Secret" not in cleaned.data
+        assert cleaned.data == plain
+        with wave.open(io.BytesIO(cleaned.data)) as recording:
+            assert recording.getnframes() == 800
+
+
+class TestLargeImages:
+    def test_a_large_jpeg_is_decoded_at_a_reduced_scale(self):
+        photo = _image_bytes(Image.new("RGB", (6000, 4000), (10, 120, 30)), "JPEG")
+        cleaned = clean_upload(photo)
+        with Image.open(io.BytesIO(cleaned.data)) as image:
+            assert image.size == (3000, 2000)  # the decoder's 1/2 scale
+            assert image.width * image.height <= 16_000_000
+
+    def test_a_large_png_is_refused_before_decoding(self):
+        png = _image_bytes(Image.new("1", (5470, 5470)), "PNG")
+        assert len(png) < 200_000
+        assert _refusal(png) == TOO_LARGE_IMAGE
+
+    def test_an_image_under_the_cap_keeps_its_size(self):
+        photo = _image_bytes(Image.new("RGB", (4000, 3000)), "JPEG")
+        with Image.open(io.BytesIO(clean_upload(photo).data)) as image:
+            assert image.size == (4000, 3000)

@@ -304,7 +304,7 @@ class TestLimits:
         settings.HAVEN_ATTACHMENT_MAX_MB = 1
         big = SimpleUploadedFile("big.txt", b"a" * (4 * 1024 * 1024), content_type="text/plain")
         response = client.post(NEW, {**report_data(), "files": [big]})
-        assert response.status_code == 400
+        assert response.status_code == 413
         assert not Report.objects.exists()
 
     def test_bad_posts_count_toward_the_limit(self, client, settings):

@@ -96,6 +96,21 @@ class TestReport:
     def test_a_colleague_without_triage_gets_403(self, client, oscar):
         assert sign_in(client, oscar).get(url(file_report())).status_code == 403
 
+    def test_an_outsider_without_triage_gets_404_as_in_the_api(self, client, dave):
+        report = file_report(photo=True)
+        attachment = report.attachments.get()
+        sign_in(client, dave)
+        assert client.get(url(report)).status_code == 404
+        assert client.get(url(report, f"attachments/{attachment.pk}/")).status_code == 404
+        assert client.post(url(report, "status/"), {"status": "in_triage"}).status_code == 404
+        from haven.accounts.services import create_api_token
+
+        _, secret = create_api_token(dave, actor=dave, name="probe")
+        api = Client().get(
+            f"/api/v1/triage/{report.pk}", headers={"Authorization": f"Bearer {secret}"}
+        )
+        assert api.status_code == 404
+
     def test_an_unknown_report_is_404(self, client, alice):
         assert (
             sign_in(client, alice).get(f"{QUEUE}00000000-0000-0000-0000-000000000000/").status_code

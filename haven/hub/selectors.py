@@ -87,6 +87,8 @@ class Selection:
         """What to call now: local emergency and anti-trafficking lines, the person's embassy
         and consulates that have a number, and their own country's line for people abroad."""
         local = [line for line in self.local if DANGER_KINDS & {line.kind, *line.also}]
+        if self.nationality is None:
+            return local
         missions = [line for line in self.missions if line.number]
         home = self.home if self.abroad else []
         return [*local, *missions, *home]
@@ -95,24 +97,23 @@ class Selection:
 def lines_for(country: str, nationality: str | None = None) -> Selection:
     """The help-lines useful to a person of `nationality` who is in `country` (ISO codes).
 
-    Without a nationality: every line in the country, as listed (missions included, each with
-    the nationalities it serves), and nothing from elsewhere.
+    Without a nationality: every line in the country, as listed; the lines only for some
+    nationals (embassies, lines for a state's people abroad) go in missions and home.
     """
-    country = country.upper()
-    nationality = nationality.upper() if nationality else None
-    if nationality is None:
-        return Selection(country, None, local=list(HelpLine.objects.filter(country=country)))
-    candidates = HelpLine.objects.filter(country=country) | HelpLine.objects.filter(
-        country=nationality, abroad=True
-    )
+    country = str(country or "").upper()
+    nationality = str(nationality).upper() if nationality else None
+    candidates = HelpLine.objects.filter(country=country)
+    if nationality:
+        candidates |= HelpLine.objects.filter(country=nationality, abroad=True)
     selection = Selection(country, nationality)
     for line in candidates.order_by("position"):
-        served = line.nationalities
-        if str(line.country) == country and not line.abroad:
-            if not served:
-                selection.local.append(line)
-            elif nationality in served:
-                selection.missions.append(line)
+        served, here = line.nationalities, str(line.country) == country
+        if here and not served:
+            selection.local.append(line)
+        elif nationality is None:
+            (selection.home if line.abroad else selection.missions).append(line)
+        elif here and not line.abroad and nationality in served:
+            selection.missions.append(line)
         elif line.abroad and nationality in served and str(line.country) == nationality:
             selection.home.append(line)
     selection.missions.sort(key=lambda line: (line.kind not in MISSION_KINDS, line.position))

@@ -12,7 +12,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from haven.hub.models import HelpLine
+from haven.hub.selectors import default_nationality, lines_for
 from haven.lib.public_forms import form_token, public_form
 from haven.lib.ratelimit import begin_attempt, forgive, hit
 from haven.reports import services
@@ -53,10 +53,9 @@ def _too_many(request, retry_after: int):
     return response
 
 
-def emergency_lines(country: str):
-    return HelpLine.objects.filter(
-        country=country, kind__in=["emergency", "anti_trafficking", "child_protection"]
-    )
+def emergency_lines(country: str, nationality: str | None):
+    """Who to call now where the person is, and their own country's lines (hub.selectors)."""
+    return lines_for(country, nationality).for_danger()
 
 
 @public_form
@@ -67,13 +66,18 @@ def start(request):
     The answer is posted, not put in the address, so the browser's history does not keep it;
     the report form comes in the same answer, under the numbers to call.
     """
-    form = DangerForm(request.POST or None, initial={"country": settings.HAVEN_COUNTRY})
+    initial = {
+        "country": settings.HAVEN_COUNTRY,
+        "nationality": default_nationality(get_language()) or "",
+    }
+    form = DangerForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         country = form.cleaned_data["country"] or settings.HAVEN_COUNTRY
         danger = form.cleaned_data["danger_now"] == "yes"
+        nationality = form.cleaned_data["nationality"] or None
         context = {
             "form": ReportForm(initial={"country": country, "danger_now": danger}),
-            "lines": emergency_lines(country) if danger else None,
+            "lines": emergency_lines(country, nationality) if danger else None,
         }
         return _page(request, "reports/new.html", context)
     return _page(request, "reports/start.html", {"form": form}, status=422 if form.errors else 200)
@@ -99,7 +103,8 @@ def new(request):
                 # Nothing was stored (one transaction): say so plainly, keep what they wrote.
                 form.add_error(None, not_saved_message())
                 return _page(request, "reports/new.html", {"form": form}, status=503)
-            lines = emergency_lines(report.country) if report.danger_now else None
+            nationality = default_nationality(language)
+            lines = emergency_lines(report.country, nationality) if report.danger_now else None
             context = {"receipt": format_receipt(receipt), "lines": lines}
             return _page(request, "reports/receipt.html", context, status=201)
         return _page(request, "reports/new.html", {"form": form}, status=422)

@@ -87,10 +87,12 @@ class TestHelpPages:
         assert 'href="tel:111"' in html
         assert "Haven đã kiểm tra ngày" in html
 
-    def test_unverified_numbers_are_marked(self, client):
-        html = client.get("/en/help/vn/").content.decode()
-        line = html[html.index('href="tel:113"') :]
-        assert "Not confirmed." in line[: line.index("</li>")]
+    def test_unconfirmed_numbers_say_so_calmly(self, client):
+        html = client.get("/en/help/la/").content.decode()
+        line = html[html.index('href="tel:1362"') :]
+        line = line[: line.index("</li>")]
+        assert "Haven has not yet confirmed this number with an official source." in line
+        assert "badge note" in line and "may be wrong" not in html
 
     def test_a_country_without_a_national_line_says_so(self, client):
         html = client.get("/en/help/mm/").content.decode()

@@ -29,6 +29,14 @@ class TestHome:
         assert 'href="/en/report/"' in html
         assert 'href="tel:111"' in html
 
+    def test_the_danger_box_gives_the_emergency_and_anti_trafficking_numbers(self, client):
+        html = client.get("/vi/").content.decode()
+        box = html[html.index('id="danger-title"') :]
+        box = box[: box.index("</section>")]
+        assert "Đang gặp nguy hiểm? Hãy gọi" in box
+        assert 'href="tel:113"' in box and 'href="tel:111"' in box
+        assert 'href="/vi/help/"' in box
+
     def test_it_is_vietnamese_under_vi(self, client):
         html = client.get("/vi/").content.decode()
         assert "Tìm trợ giúp ngay" in html and "Báo tin ẩn danh" in html

@@ -4,13 +4,13 @@ from datetime import date
 
 from django.http import Http404
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.errors import ValidationError
 
 from haven.hub import markdown
-from haven.hub.models import CountryNote, HelpLine, Service
+from haven.hub.models import CountryNote, Service
 from haven.hub.search import QueryError, search
-from haven.hub.selectors import readable_article
+from haven.hub.selectors import lines_for, readable_article
 from haven.lib import vocabulary
 from haven.lib.vocabulary import ASEAN
 from haven.lib.vocabulary.schema import LanguageCode
@@ -94,10 +94,17 @@ def article_endpoint(request, slug: str, lang: LanguageCode = DEFAULT_LANGUAGE):
 
 
 class LineOut(Schema):
-    number: str
+    country: str  # where the line is (Viet Nam's citizen-protection line is in VN)
+    group: str  # local | mission | home (see haven.hub.selectors.Selection)
+    number: str  # "" for an embassy or consulate whose number Haven does not have
     dial: str
     kind: str
     also: list[str]
+    main: bool
+    for_: list[str] = Field(alias="for")
+    abroad: bool
+    city: dict[str, str]
+    grade: str
     name: dict[str, str]
     operator: dict[str, str]
     hours: dict[str, str]
@@ -158,27 +165,47 @@ def _service(service) -> dict:
     }
 
 
-@router.get("/helplines", response=HelplinesOut, summary="Help-lines and services per country")
-def helplines_endpoint(request, country: str | None = None):
-    codes = ASEAN
-    if country is not None:
-        if country.upper() not in ASEAN:
-            raise ValidationError(
-                [
-                    {
-                        "loc": ("query", "country"),
-                        "msg": _("must be one of %(codes)s") % {"codes": " ".join(ASEAN)},
-                    }
-                ]
-            )
-        codes = [country.upper()]
+def _code(value: str | None, name: str) -> str | None:
+    if value is not None and value.upper() not in ASEAN:
+        message = _("must be one of %(codes)s") % {"codes": " ".join(ASEAN)}
+        raise ValidationError([{"loc": ("query", name), "msg": message}])
+    return value.upper() if value is not None else None
+
+
+LINE_FIELDS = [name for name in LineOut.model_fields if name not in ("country", "group", "for_")]
+
+
+def _line_out(line, selection) -> dict:
+    return {
+        **{name: getattr(line, name) for name in LINE_FIELDS},
+        "country": str(line.country),
+        "group": selection.group(line),
+        "for": line.nationalities,
+    }
+
+
+@router.get(
+    "/helplines",
+    response=HelplinesOut,
+    by_alias=True,
+    summary="Help-lines and services per country; with for=, those useful to that nationality",
+)
+def helplines_endpoint(
+    request, country: str | None = None, nationality: str | None = Query(None, alias="for")
+):
+    code, nationality = _code(country, "country"), _code(nationality, "for")
+    codes = [code] if code else ASEAN
     notes = {str(note.country): note for note in CountryNote.objects.filter(country__in=codes)}
-    lines = HelpLine.objects.filter(country__in=codes)
+    selections = {code: lines_for(code, nationality) for code in codes if code in notes}
     services = Service.objects.filter(country__in=codes, published=True).select_related(
         "organisation"
     )
     countries = [
-        _country(notes[code], [line for line in lines if str(line.country) == code], services)
+        _country(
+            notes[code],
+            [_line_out(line, selections[code]) for line in selections[code].lines],
+            services,
+        )
         for code in codes
         if code in notes
     ]

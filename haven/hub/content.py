@@ -21,6 +21,7 @@ from django.utils.translation import override
 from haven.audit.services import record_event
 from haven.hub import markdown, search
 from haven.hub.models import (
+    MISSION_KINDS,
     Article,
     ArticleKind,
     ContentFile,
@@ -31,6 +32,7 @@ from haven.hub.models import (
     SearchTerm,
     SearchTotals,
     Service,
+    SourceGrade,
 )
 from haven.lib import vocabulary
 from haven.lib.vocabulary import ASEAN
@@ -259,6 +261,96 @@ def _texts(path: Path, where: str, value, required: bool = True) -> dict:
     }
 
 
+def _nationalities(path: Path, where: str, line: dict) -> list[str]:
+    value = line.get("for") or []
+    if not isinstance(value, list) or any(code not in ASEAN for code in value):
+        _fail(path, f"{where}: 'for' must be a list of ASEAN country codes ({' '.join(ASEAN)})")
+    kind = line.get("kind")
+    if not value and (kind in MISSION_KINDS or kind == HelpLineKind.CITIZEN_PROTECTION):
+        _fail(path, f"{where}: 'for' must name the nationalities a line of kind {kind} serves")
+    if line.get("abroad") and not value:
+        _fail(path, f"{where}: 'abroad' needs 'for' (whose nationals the line serves)")
+    return list(dict.fromkeys(value))
+
+
+def _check_grade(path: Path, where: str, line: dict, number: str) -> None:
+    """verified: true only with an official source, or a reliable one for a main number."""
+    grade, verified, main = line.get("grade"), line.get("verified"), line.get("main") is True
+    if grade not in SourceGrade.values:
+        _fail(path, f"{where}: 'grade' must be one of {', '.join(SourceGrade.values)}")
+    if verified not in (True, False):
+        _fail(path, f"{where}: 'verified' must be true or false")
+    if main and not verified:
+        _fail(path, f"{where}: 'verified' must be true on a main emergency number")
+    if verified and grade != SourceGrade.OFFICIAL and not (main and grade == SourceGrade.SECONDARY):
+        _fail(
+            path,
+            f"{where}: 'verified' needs grade: official (or grade: secondary on a main line)",
+        )
+    if verified and not isinstance(line.get("verified_on"), datetime.date):
+        _fail(path, f"{where}: 'verified_on' is required on a verified number (a date)")
+    if number and grade != SourceGrade.NONE and not line.get("sources"):
+        _fail(path, f"{where}: 'sources' must list the source of a graded number")
+    if verified and not line.get("sources"):
+        _fail(path, f"{where}: a verified number needs a source in 'sources'")
+
+
+def _parse_line(path: Path, code: str, position: int, line) -> dict:
+    where = f"{code} line {position + 1}"
+    if not isinstance(line, dict):
+        _fail(path, f"{where}: must be a mapping of fields")
+    kinds = [line.get("kind"), *(line.get("also") or [])]
+    if any(kind not in HelpLineKind.values for kind in kinds):
+        _fail(path, f"{where}: 'kind' must be one of {', '.join(HelpLineKind.values)}")
+    kind = line["kind"]
+    number = str(line.get("number") or "").strip()
+    if number and not re.fullmatch(r"\+?[0-9][0-9 ]{1,30}", number):
+        _fail(path, f"{where}: 'number' must be digits and spaces (a leading + allowed)")
+    if not number and kind not in MISSION_KINDS:
+        _fail(path, f"{where}: 'number' is required (only an embassy or consulate may have none)")
+    if not number and line.get("verified"):
+        _fail(path, f"{where}: 'verified' must be false on a line without a number")
+    main = line.get("main", False)
+    if main not in (True, False) or (main and kind != HelpLineKind.EMERGENCY):
+        _fail(path, f"{where}: 'main' is true only on a line of kind emergency")
+    abroad = line.get("abroad", False)
+    if abroad not in (True, False):
+        _fail(path, f"{where}: 'abroad' must be true or false")
+    if kind == HelpLineKind.CITIZEN_PROTECTION and not abroad:
+        _fail(path, f"{where}: 'abroad' must be true on a citizen_protection line")
+    nationalities = _nationalities(path, where, line)
+    if abroad and code not in nationalities:
+        _fail(
+            path, f"{where}: 'abroad' lines are listed under their own state ({code} not in 'for')"
+        )
+    _check_grade(path, where, line, number)
+    city = line.get("city")
+    if kind in MISSION_KINDS and city is None:
+        _fail(path, f"{where}: 'city' is required on an embassy or consulate")
+    verified = line["verified"]
+    return {
+        "country": code,
+        "position": position,
+        "number": number,
+        "kind": kind,
+        "also": list(line.get("also") or []),
+        "main": main,
+        "nationalities": nationalities,
+        "abroad": abroad,
+        "city": _texts(path, f"{where} city", city, required=False),
+        "grade": line["grade"],
+        "name": _texts(path, f"{where} name", line.get("name")),
+        "operator": _texts(path, f"{where} operator", line.get("operator")),
+        "hours": _texts(path, f"{where} hours", line.get("hours"), required=False),
+        "note": _texts(path, f"{where} note", line.get("note"), required=False),
+        "free": line.get("free"),
+        "languages": list(line.get("languages") or []),
+        "verified": verified,
+        "verified_on": line.get("verified_on") if verified else None,
+        "sources": [str(source) for source in line.get("sources") or []],
+    }
+
+
 def parse_helplines(path: Path) -> tuple[str, list[dict], list[dict]]:
     raw = path.read_bytes()
     try:
@@ -284,43 +376,14 @@ def parse_helplines(path: Path) -> tuple[str, list[dict], list[dict]]:
             }
         )
         entries = entry.get("lines") or []
-        if not any(line.get("kind") == HelpLineKind.EMERGENCY for line in entries):
+        if not isinstance(entries, list):
+            _fail(path, f"{code}: 'lines' must be a list")
+        parsed = [_parse_line(path, code, position, line) for position, line in enumerate(entries)]
+        if not any(line["kind"] == HelpLineKind.EMERGENCY for line in parsed):
             _fail(path, f"{code} has no line with kind: emergency")
-        for position, line in enumerate(entries):
-            where = f"{code} line {position + 1}"
-            number = str(line.get("number", "")).strip()
-            if not re.fullmatch(r"\+?[0-9][0-9 ]{1,30}", number):
-                _fail(path, f"{where}: number must be digits and spaces (a leading + allowed)")
-            kinds = [line.get("kind"), *(line.get("also") or [])]
-            if any(kind not in HelpLineKind.values for kind in kinds):
-                _fail(path, f"{where}: kind must be one of {', '.join(HelpLineKind.values)}")
-            verified = line.get("verified")
-            if verified not in (True, False):
-                _fail(path, f"{where}: verified must be true or false")
-            verified_on = line.get("verified_on")
-            if verified and not isinstance(verified_on, datetime.date):
-                _fail(path, f"{where}: a verified number needs verified_on (a date)")
-            sources = line.get("sources") or []
-            if verified and not sources:
-                _fail(path, f"{where}: a verified number needs a source")
-            lines.append(
-                {
-                    "country": code,
-                    "position": position,
-                    "number": number,
-                    "kind": line["kind"],
-                    "also": list(line.get("also") or []),
-                    "name": _texts(path, f"{where} name", line.get("name")),
-                    "operator": _texts(path, f"{where} operator", line.get("operator")),
-                    "hours": _texts(path, f"{where} hours", line.get("hours")),
-                    "note": _texts(path, f"{where} note", line.get("note"), required=False),
-                    "free": line.get("free"),
-                    "languages": list(line.get("languages") or []),
-                    "verified": verified,
-                    "verified_on": verified_on if verified else None,
-                    "sources": [str(source) for source in sources],
-                }
-            )
+        if not any(line["main"] for line in parsed):
+            _fail(path, f"{code} has no line with main: true (its national emergency number)")
+        lines += parsed
     return hashlib.sha256(raw).hexdigest(), countries, lines
 
 
@@ -330,6 +393,7 @@ def helpline_text(country: CountryNote, lines: list[HelpLine], language: str) ->
     for line in lines:
         parts += [
             line.text("name", language),
+            line.text("city", language),
             line.number,
             line.text("operator", language),
             line.text("hours", language),

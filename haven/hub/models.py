@@ -61,16 +61,55 @@ class HelpLineKind(models.TextChoices):
     EMERGENCY = "emergency", _("Emergency")
     LABOUR = "labour", _("Labour and migrant workers")
     WOMEN = "women", _("Women and families")
+    EMBASSY = "embassy", _("Embassy")
+    CONSULATE = "consulate", _("Consulate")
+    CITIZEN_PROTECTION = "citizen_protection", _("Citizen-protection line")
+
+
+MISSION_KINDS = (HelpLineKind.EMBASSY, HelpLineKind.CONSULATE)
+
+
+class SourceGrade(models.TextChoices):
+    OFFICIAL = "official", _("official source")
+    SECONDARY = "secondary", _("reliable secondary source")
+    NONE = "none", _("no usable source")
+
+
+# ITU country calling codes of the ASEAN member states.
+CALLING_CODES = {
+    "BN": "673",
+    "KH": "855",
+    "ID": "62",
+    "LA": "856",
+    "MY": "60",
+    "MM": "95",
+    "PH": "63",
+    "SG": "65",
+    "TH": "66",
+    "VN": "84",
+}
 
 
 class HelpLine(models.Model):
-    """A national phone line, loaded from content/helplines.yaml. Texts are {"vi": ..., "en": ...}."""
+    """A phone line in a country, loaded from content/helplines.yaml. Texts are {"vi": .., "en": ..}.
+
+    `nationalities` empty: open to everyone in `country`. Otherwise the line serves only those
+    nationals (an embassy); with `abroad`, those nationals in any other country (a
+    citizen-protection line, listed under its own state).
+    """
 
     country = CountryField(_("country"))
     position = models.PositiveSmallIntegerField(default=0)
-    number = models.CharField(_("number"), max_length=40)
+    number = models.CharField(_("number"), max_length=40, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=HelpLineKind.choices)
     also = models.JSONField(default=list, blank=True)
+    main = models.BooleanField(_("national emergency number"), default=False)
+    nationalities = models.JSONField(_("for nationals of"), default=list, blank=True)
+    abroad = models.BooleanField(_("for these nationals in any other country"), default=False)
+    city = models.JSONField(default=dict, blank=True)
+    grade = models.CharField(
+        _("best source"), max_length=10, choices=SourceGrade.choices, default=SourceGrade.NONE
+    )
     name = models.JSONField(default=dict)
     operator = models.JSONField(default=dict)
     hours = models.JSONField(default=dict)
@@ -94,9 +133,22 @@ class HelpLine(models.Model):
 
     @property
     def dial(self) -> str:
-        """The number for a tel: link: digits, with a leading + kept."""
+        """The number for a tel: link in E.164 (+ country code and digits); short codes as they are.
+
+        "03 8000 8000" in Malaysia gives +60380008000; "+84 981 84 84 84" gives +84981848484;
+        "113" stays 113 (short codes only work inside the country and have no E.164 form).
+        """
         digits = "".join(c for c in self.number if c.isdigit())
-        return ("+" if self.number.strip().startswith("+") else "") + digits
+        if not digits or self.number.strip().startswith("+"):
+            return f"+{digits}" if digits else ""
+        if len(digits) <= 6:
+            return digits
+        national = digits[1:] if digits.startswith("0") else digits
+        return f"+{CALLING_CODES[str(self.country)]}{national}"
+
+    @property
+    def is_mission(self) -> bool:
+        return self.kind in MISSION_KINDS
 
 
 class CountryNote(models.Model):

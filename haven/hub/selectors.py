@@ -1,7 +1,14 @@
-"""Queries the public pages of several apps share: the articles a reader sees (those in the
-reader's language, English where it has none) and the numbers to call in danger."""
+"""Queries of the information hub.
 
-from haven.hub.models import Article, HelpLine, HelpLineKind
+Articles: those in the reader's language, English where it has none. Help-lines: which to offer
+a person, where they are and (if known) their nationality; one selection for every place that
+offers numbers: the help pages, GET /api/v1/helplines, the home page's "in danger" box, the
+report's "in danger" step and the self-check's result.
+"""
+
+from dataclasses import dataclass, field
+
+from haven.hub.models import MISSION_KINDS, Article, HelpLine, HelpLineKind
 from haven.lib import vocabulary
 
 
@@ -32,13 +39,87 @@ def readable_article(slug: str, language: str) -> Article | None:
     return found[0] if found else None
 
 
-DANGER_KINDS = [
+# The nationality a page's language suggests, until the visitor picks another.
+LANGUAGE_NATIONALITY = {"vi": "VN"}
+
+# Kinds offered to someone in danger now (the home page's box and the report's first step).
+DANGER_KINDS = {
     HelpLineKind.EMERGENCY,
     HelpLineKind.ANTI_TRAFFICKING,
     HelpLineKind.CHILD_PROTECTION,
-]
+}
 
 
-def emergency_lines(country: str):
-    """The numbers to call when someone is in danger now, in the country's own order."""
-    return HelpLine.objects.filter(country=country, kind__in=DANGER_KINDS)
+def default_nationality(language: str | None) -> str | None:
+    return LANGUAGE_NATIONALITY.get((language or "")[:2])
+
+
+@dataclass
+class Selection:
+    """The lines for a person in `country`, of `nationality` (None: not known).
+
+    local:    open to everyone in the country (emergency numbers, anti-trafficking lines...).
+    missions: the nationality's embassy and consulates (and other lines for them) in the country.
+    home:     the nationality's own lines for its people abroad (citizen protection), shown to a
+              person abroad, and to a person at home for their family abroad.
+    """
+
+    country: str
+    nationality: str | None
+    local: list[HelpLine] = field(default_factory=list)
+    missions: list[HelpLine] = field(default_factory=list)
+    home: list[HelpLine] = field(default_factory=list)
+
+    @property
+    def abroad(self) -> bool:
+        return self.nationality is not None and self.nationality != self.country
+
+    @property
+    def lines(self) -> list[HelpLine]:
+        return [*self.local, *self.missions, *self.home]
+
+    def group(self, line: HelpLine) -> str:
+        if line in self.missions:
+            return "mission"
+        return "home" if line in self.home else "local"
+
+    def for_danger(self) -> list[HelpLine]:
+        """What to call now: local emergency and anti-trafficking lines, the person's embassy
+        and consulates that have a number, and their own country's line for people abroad."""
+        local = [line for line in self.local if DANGER_KINDS & {line.kind, *line.also}]
+        if self.nationality is None:
+            return local
+        missions = [line for line in self.missions if line.number]
+        home = self.home if self.abroad else []
+        return [*local, *missions, *home]
+
+
+def lines_for(country: str, nationality: str | None = None) -> Selection:
+    """The help-lines useful to a person of `nationality` who is in `country` (ISO codes).
+
+    Without a nationality: every line in the country, as listed; the lines only for some
+    nationals (embassies, lines for a state's people abroad) go in missions and home.
+    """
+    country = str(country or "").upper()
+    nationality = str(nationality).upper() if nationality else None
+    candidates = HelpLine.objects.filter(country=country)
+    if nationality:
+        candidates |= HelpLine.objects.filter(country=nationality, abroad=True)
+    selection = Selection(country, nationality)
+    for line in candidates.order_by("position"):
+        served, here = line.nationalities, str(line.country) == country
+        if here and not served:
+            selection.local.append(line)
+        elif nationality is None:
+            (selection.home if line.abroad else selection.missions).append(line)
+        elif here and not line.abroad and nationality in served:
+            selection.missions.append(line)
+        elif line.abroad and nationality in served and str(line.country) == nationality:
+            selection.home.append(line)
+    selection.missions.sort(key=lambda line: (line.kind not in MISSION_KINDS, line.position))
+    return selection
+
+
+def emergency_lines(country: str, nationality: str | None = None) -> list[HelpLine]:
+    """Who to call now where the person is, and (when known) their own country's lines."""
+    return lines_for(country, nationality).for_danger()

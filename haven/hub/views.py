@@ -10,9 +10,15 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 from haven.hub import markdown
-from haven.hub.models import ArticleKind, CountryNote, HelpLine, Service
+from haven.hub.models import ArticleKind, CountryNote, HelpLineKind, Service
 from haven.hub.search import QueryError, search
-from haven.hub.selectors import emergency_lines, readable_article, readable_articles
+from haven.hub.selectors import (
+    default_nationality,
+    emergency_lines,
+    lines_for,
+    readable_article,
+    readable_articles,
+)
 from haven.lib import vocabulary
 from haven.lib.language import guess_language
 from haven.lib.vocabulary import ASEAN
@@ -32,7 +38,11 @@ def _language() -> str:
 def home(request):
     language = _language()
     country = CountryNote.objects.filter(country=settings.HAVEN_COUNTRY).first()
-    lines = HelpLine.objects.filter(country=settings.HAVEN_COUNTRY, verified=True)[:2]
+    danger = lines_for(settings.HAVEN_COUNTRY, default_nationality(language)).for_danger()
+    # The box stays short: the first national emergency number and the anti-trafficking lines.
+    lines = [line for line in danger if line.main][:1] + [
+        line for line in danger if HelpLineKind.ANTI_TRAFFICKING in {line.kind, *line.also}
+    ]
     guides = readable_articles(language, kind=ArticleKind.GUIDE)[:6]
     context = {"country": country, "lines": lines, "guides": guides}
     return render(request, "hub/home.html", context)
@@ -73,6 +83,18 @@ def help_index(request):
     return render(request, "hub/help_index.html", {"countries": countries})
 
 
+def _line_item(line, language: str) -> dict:
+    """A line with its texts in the reader's language, for hub/_line.html."""
+    fields = ("name", "operator", "hours", "note", "city")
+    return {"line": line, **{name: line.text(name, language) for name in fields}}
+
+
+def _nationality(request, language: str, names: dict) -> str | None:
+    """The visitor's nationality: ?for= if it is an ASEAN code, else the page language's."""
+    chosen = request.GET.get("for", "").upper()
+    return chosen if chosen in names else default_nationality(language)
+
+
 @require_safe
 def help_country(request, country):
     code = country.upper()
@@ -80,22 +102,20 @@ def help_country(request, country):
         raise Http404
     note = get_object_or_404(CountryNote, country=code)
     language = _language()
-    lines = [
-        {
-            "line": line,
-            "name": line.text("name", language),
-            "operator": line.text("operator", language),
-            "hours": line.text("hours", language),
-            "note": line.text("note", language),
-        }
-        for line in HelpLine.objects.filter(country=code)
-    ]
+    names = {key: vocabulary.country_name(key, language) for key in ASEAN}
+    chosen = _nationality(request, language, names)
+    selection = lines_for(code, chosen)
     services = Service.objects.filter(country=code, published=True).select_related("organisation")
     context = {
         "code": code,
-        "name": vocabulary.country_name(code, language),
+        "name": names[code],
         "note": vocabulary.localised(note.note, language),
-        "lines": lines,
+        "lines": [_line_item(line, language) for line in selection.local],
+        "selection": selection,
+        "missions": [_line_item(line, language) for line in selection.missions if chosen],
+        "home": [_line_item(line, language) for line in selection.home if chosen],
+        "nationality_name": names.get(selection.nationality or ""),
+        "nationalities": sorted(names.items(), key=lambda item: item[1]),
         "services": services,
     }
     return render(request, "hub/help_country.html", context)
@@ -123,7 +143,9 @@ def search_page(request):
                 other = "vi" if _language() == vocabulary.FALLBACK_LANGUAGE else "en"
                 context["other_language"] = search(query, other, limit=10)
                 # Never a dead end: the numbers to call and the checks, whatever was typed.
-                context["lines"] = emergency_lines(settings.HAVEN_COUNTRY)
+                context["lines"] = emergency_lines(
+                    settings.HAVEN_COUNTRY, default_nationality(_language())
+                )
             context["results"] = results
             context["offer_language"] = _offer_language(query)
         except QueryError as error:

@@ -33,6 +33,12 @@ class DangerForm(forms.Form):
     country = forms.ChoiceField(
         label=_("Which country is this happening in?"), choices=country_choices
     )
+    nationality = forms.ChoiceField(
+        label=_("What is the nationality of the person in danger?"),
+        help_text=_("So that we can show their embassy and their own country's help-line."),
+        choices=country_choices,
+        required=False,
+    )
 
 
 def clean_files(uploaded) -> list[CleanFile]:

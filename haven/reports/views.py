@@ -12,7 +12,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from haven.hub.selectors import emergency_lines
+from haven.hub.selectors import default_nationality, emergency_lines
 from haven.lib.public_forms import form_token, public_form
 from haven.lib.ratelimit import begin_attempt, forgive, hit
 from haven.reports import services
@@ -61,13 +61,18 @@ def start(request):
     The answer is posted, not put in the address, so the browser's history does not keep it;
     the report form comes in the same answer, under the numbers to call.
     """
-    form = DangerForm(request.POST or None, initial={"country": settings.HAVEN_COUNTRY})
+    initial = {
+        "country": settings.HAVEN_COUNTRY,
+        "nationality": default_nationality(get_language()) or "",
+    }
+    form = DangerForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         country = form.cleaned_data["country"] or settings.HAVEN_COUNTRY
         danger = form.cleaned_data["danger_now"] == "yes"
+        nationality = form.cleaned_data["nationality"] or None
         context = {
             "form": ReportForm(initial={"country": country, "danger_now": danger}),
-            "lines": emergency_lines(country) if danger else None,
+            "lines": emergency_lines(country, nationality) if danger else None,
         }
         return _page(request, "reports/new.html", context)
     return _page(request, "reports/start.html", {"form": form}, status=422 if form.errors else 200)
@@ -93,7 +98,8 @@ def new(request):
                 # Nothing was stored (one transaction): say so plainly, keep what they wrote.
                 form.add_error(None, not_saved_message())
                 return _page(request, "reports/new.html", {"form": form}, status=503)
-            lines = emergency_lines(report.country) if report.danger_now else None
+            nationality = default_nationality(language)
+            lines = emergency_lines(report.country, nationality) if report.danger_now else None
             context = {"receipt": format_receipt(receipt), "lines": lines}
             return _page(request, "reports/receipt.html", context, status=201)
         return _page(request, "reports/new.html", {"form": form}, status=422)

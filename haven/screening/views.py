@@ -11,8 +11,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from haven.hub.models import HelpLine
-from haven.hub.selectors import emergency_lines
+from haven.hub.selectors import default_nationality, emergency_lines, lines_for
 from haven.lib import vocabulary
 from haven.lib.public_forms import form_token, public_form
 from haven.reports.forms import ReportForm
@@ -68,8 +67,10 @@ def self_check(request):
             "country": country,
             "country_name": vocabulary.country_name(country, language),
             "other_country": not chosen,
-            "lines": HelpLine.objects.filter(country=country),
-            "urgent_lines": emergency_lines(country) if result.urgent else None,
+            "lines": lines_for(country, default_nationality(language)).lines,
+            "urgent_lines": (
+                emergency_lines(country, default_nationality(language)) if result.urgent else None
+            ),
         }
         return _page(request, "screening/self_check_result.html", context)
     status = 422 if form.errors else 200

@@ -30,6 +30,14 @@ class TestHome:
         assert 'href="/en/report/"' in html
         assert 'href="tel:111"' in html
 
+    def test_the_danger_box_gives_the_emergency_and_anti_trafficking_numbers(self, client):
+        html = client.get("/vi/").content.decode()
+        box = html[html.index('id="danger-title"') :]
+        box = box[: box.index("</section>")]
+        assert "Đang gặp nguy hiểm? Hãy gọi" in box
+        assert 'href="tel:113"' in box and 'href="tel:111"' in box
+        assert 'href="/vi/help/"' in box
+
     def test_it_is_vietnamese_under_vi(self, client):
         html = client.get("/vi/").content.decode()
         assert "Tìm trợ giúp ngay" in html and "Báo tin ẩn danh" in html
@@ -91,10 +99,12 @@ class TestHelpPages:
         assert 'href="tel:111"' in html
         assert "Haven kiểm tra lần cuối: " in html and "ngày Ngày" not in html
 
-    def test_unverified_numbers_are_marked(self, client):
-        html = client.get("/en/help/vn/").content.decode()
-        line = html[html.index('href="tel:113"') :]
-        assert "Not confirmed." in line[: line.index("</li>")]
+    def test_unconfirmed_numbers_say_so_calmly(self, client):
+        html = client.get("/en/help/la/").content.decode()
+        line = html[html.index('href="tel:1362"') :]
+        line = line[: line.index("</li>")]
+        assert "Haven has not yet confirmed this number with an official source." in line
+        assert "badge note" in line and "may be wrong" not in html
 
     def test_a_country_without_a_national_line_says_so(self, client):
         html = client.get("/en/help/mm/").content.decode()

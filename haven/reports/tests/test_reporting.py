@@ -36,6 +36,22 @@ class TestDangerFirst:
         assert 'href="tel:1300"' in html and 'href="tel:111"' not in html
         assert '<option value="TH" selected>' in html
 
+    def test_a_vietnamese_person_in_thailand_sees_their_embassy_and_home_line(self, client):
+        html = self.answer(
+            client, "/vi/report/", danger_now="yes", country="TH", nationality="VN"
+        ).content.decode()
+        assert 'href="tel:191"' in html and 'href="tel:1300"' in html
+        assert 'href="tel:+6622513552"' in html  # Viet Nam's embassy in Bangkok
+        assert 'href="tel:+84981848484"' in html  # Viet Nam's citizen-protection line
+        assert 'href="tel:+66991301300"' not in html  # Thailand's line for Thais abroad
+        assert html.index('href="tel:+84981848484"') < html.index('name="description"')
+
+    def test_the_nationality_starts_from_the_language(self, client):
+        html = client.get("/vi/report/").content.decode()
+        assert 'name="nationality"' in html and '<option value="VN" selected>' in html
+        html = self.answer(client, "/en/report/", danger_now="yes", country="TH").content.decode()
+        assert 'href="tel:191"' in html and 'href="tel:+84981848484"' not in html
+
     def test_no_danger_goes_straight_to_the_form(self, client):
         html = self.answer(client, danger_now="no", country="KH").content.decode()
         assert 'name="description"' in html and 'href="tel:' not in html

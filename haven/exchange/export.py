@@ -11,7 +11,6 @@ whole row's CSV, and a case has a dozen related rows (seven per person for conse
 Encrypted columns are decrypted as they are read, and only the columns a format needs are read.
 """
 
-import csv
 import io
 import json
 from collections import defaultdict
@@ -44,6 +43,7 @@ from haven.exchange.columns import (
 )
 from haven.exchange.values import cell_writer, json_writer
 from haven.lib.metrics import EXPORTS_RUN
+from haven.lib.spreadsheets import SafeWriter
 
 CHUNK_SIZE = 2000
 CONSENT_ITEMS = tuple(ConsentItem.values)
@@ -253,7 +253,7 @@ def export_csv(cases, *, extended: bool = False, chunk_size: int = CHUNK_SIZE) -
     plan = CsvPlan(csv_columns(extended))
     victims_of = Participant.objects.filter(role=ParticipantRole.VICTIM).order_by("created", "pk")
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = SafeWriter(buffer)
     writer.writerow([column.name for column in plan.columns])
     for chunk in _chunks(cases, plan.case_fields, chunk_size):
         ids = [case.id for case in chunk]

@@ -15,13 +15,12 @@ from django.utils.translation import gettext as _
 from django_countries import countries
 
 from haven.exchange.columns import Column, Kind
+from haven.lib.spreadsheets import unguard
 
 PHONE = re.compile(r"^\+?[1-9]\d{1,14}$")  # HTCDS: E.164
 PHONE_SEPARATORS = re.compile(r"[\s\-.()]")
 LANGUAGE = re.compile(r"^[a-z]{2,3}$")
 LOCATION = re.compile(r"^([A-Za-z]{2})(?:\s*:\s*(.*))?$", re.S)
-# A spreadsheet runs a cell that starts with one of these as a formula: written with a quote first.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 MAX_TEXT = 10_000
 EMPTY = {
     Kind.MULTI: [],
@@ -174,13 +173,6 @@ def _coordinate(value, bound: int) -> str:
     return str(value).strip()
 
 
-def unquote(text: str) -> str:
-    """Undo `quote_formula`: a quote in front of a formula character is ours."""
-    if text[:1] == "'" and text[1:2] in FORMULA_START:
-        return text[1:]
-    return text
-
-
 class Reader:
     """Reads values for one importing organisation (whose members may own the cases)."""
 
@@ -190,7 +182,18 @@ class Reader:
         self.organisations = organisations  # name → Organisation
 
     def parse(self, column: Column, raw, *, spreadsheet: bool = True):
-        """The model value of a raw cell or JSON value; `Invalid` when it breaks a rule."""
+        """The model value of a raw cell or JSON value; `Invalid` when it breaks a rule.
+
+        A spreadsheet cell first loses the quote `haven.lib.spreadsheets.safe_cell` put in front
+        of anything a spreadsheet could run as a formula; JSON values are taken as they are.
+        """
+        if isinstance(raw, str):
+            if "\x00" in raw:
+                raise Invalid(_("must not contain the NUL character"))
+            if spreadsheet:
+                raw = unguard(raw)
+        elif isinstance(raw, list) and any("\x00" in str(item) for item in raw):
+            raise Invalid(_("must not contain the NUL character"))
         if raw is None or (isinstance(raw, str) and not raw.strip()) or raw == []:
             return empty(column)
         kind = column.kind
@@ -213,7 +216,6 @@ class Reader:
             raise Invalid(_("must be text"))
         text = str(raw).strip()
         if kind == Kind.TEXT:
-            text = unquote(text) if spreadsheet else text
             if len(text) > (column.limit or MAX_TEXT):
                 raise Invalid(
                     _("is longer than %(limit)d characters") % {"limit": column.limit or MAX_TEXT}
@@ -255,7 +257,7 @@ class Reader:
         if kind == Kind.LONGITUDE:
             return _coordinate(text, 180)
         if kind == Kind.LOCATION:
-            return self._location(unquote(text) if spreadsheet else text, column.limit)
+            return self._location(text, column.limit)
         if kind == Kind.MEMBER:
             user = self.members.get(text)
             if user is None:
@@ -290,17 +292,12 @@ class Reader:
 # Writing values --------------------------------------------------------------------------------
 
 
-def quote_formula(text: str) -> str:
-    """A leading quote keeps a spreadsheet from running a name like "=HYPERLINK(...)"."""
-    return "'" + text if text.startswith(FORMULA_START) else text
-
-
 def _iso(value):
     return value.isoformat() if hasattr(value, "isoformat") else value
 
 
 def _location_cell(value) -> str:
-    return quote_formula(format_location(*value))
+    return format_location(*value)
 
 
 def _plain(value) -> str:
@@ -308,7 +305,7 @@ def _plain(value) -> str:
 
 
 CELL_WRITERS = {
-    Kind.TEXT: quote_formula,
+    Kind.TEXT: str,
     Kind.MULTI: ";".join,
     Kind.COUNTRIES: ";".join,
     Kind.BOOL: lambda value: "TRUE" if value else "FALSE",
@@ -324,7 +321,11 @@ def cell_writer(kind: Kind):
 
 
 def format_cell(column: Column, value) -> str:
-    """The spreadsheet text of a model value."""
+    """The spreadsheet text of a model value, before `haven.lib.spreadsheets.safe_cell`.
+
+    Every writer of a file (CSV through `SafeWriter`, XLSX through `safe_row`) guards each cell
+    once, whatever its kind: an e-mail or phone typed as `=HYPERLINK(...)` is guarded too.
+    """
     return "" if value is None else cell_writer(column.kind)(value)
 
 

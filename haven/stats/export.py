@@ -8,9 +8,9 @@ year, then gender, age and channel) and are withheld when even that is not enoug
 whose research consent was refused are left out.
 """
 
-import csv
 from collections import defaultdict
 
+from haven.lib.spreadsheets import SafeWriter
 from haven.stats import privacy
 from haven.stats.labels import value_label
 from haven.stats.models import Record
@@ -34,7 +34,7 @@ STEPS = [
 
 def write_figure(out, figure, labels: bool = False) -> None:
     """Cells as CSV rows; suppressed counts are empty, and the last row is the denominator."""
-    writer = csv.writer(out)
+    writer = SafeWriter(out)
     names = [variable.name for variable in figure.by]
     writer.writerow([*names, "count", "suppressed"])
     for cell in figure.cells:
@@ -89,8 +89,10 @@ def anonymise(rows: list[dict], k: int = privacy.THRESHOLD) -> tuple[list[dict],
 def write_ctdc(out) -> int:
     """The CTDC-format file; returns how many victims were withheld."""
     released, withheld = anonymise(list(_rows()))
-    writer = csv.DictWriter(out, fieldnames=CTDC_COLUMNS + FLAG_COLUMNS)
-    writer.writeheader()
+    columns = CTDC_COLUMNS + FLAG_COLUMNS
+    writer = SafeWriter(out)
+    writer.writerow(columns)
     # Sorted by value: the order cases were recorded in must not show through.
-    writer.writerows(sorted(released, key=lambda row: tuple(row.values())))
+    for row in sorted(released, key=lambda row: tuple(row.values())):
+        writer.writerow([row[name] for name in columns])
     return withheld

@@ -21,6 +21,7 @@ from haven.exchange.export import JSON_FORMAT
 from haven.exchange.importer import detect_format
 from haven.exchange.reader import csv_rows, parse_csv, parse_json, read_header
 from haven.exchange.values import MAX_TEXT, Invalid, Reader, allowed_values, empty
+from haven.lib.spreadsheets import safe_cell
 
 COLUMNS = {
     column.name: column
@@ -72,6 +73,21 @@ class TestText:
         assert parse("prs_FirstName", "'=HYPERLINK(1)") == "=HYPERLINK(1)"
         assert parse("prs_FirstName", "'=HYPERLINK(1)", spreadsheet=False) == "'=HYPERLINK(1)"
         assert parse("prs_FirstName", "'Ngọc") == "'Ngọc"  # not ours: a real apostrophe
+        assert parse("prs_FirstName", "'-3") == "'-3"  # a number is never guarded: not ours
+
+    @pytest.mark.parametrize("name", ["prs_MobilePhone", "prs_Email", "prs_FirstName"])
+    def test_the_guard_comes_off_every_kind_of_cell(self, name):
+        value = {"prs_MobilePhone": "+84912345678", "prs_Email": "=1+1@example.org"}.get(
+            name, "@Hoa"
+        )
+        assert parse(name, safe_cell(value)) == value
+
+    @pytest.mark.parametrize("spreadsheet", [True, False])
+    def test_a_nul_character_is_refused(self, spreadsheet):
+        message = "must not contain the NUL character"
+        assert refusal("prs_FirstName", "Hoa\x00", spreadsheet=spreadsheet) == message
+        assert refusal("prs_Gender", "Feminine\x00", spreadsheet=spreadsheet) == message
+        assert refusal("prs_Citizenship", ["VN\x00"], spreadsheet=False) == message
 
     def test_each_text_column_has_its_limit(self):
         assert parse("prs_Salutation", "x" * 100) == "x" * 100

@@ -18,7 +18,7 @@ from ninja.errors import ValidationError
 from haven.accounts.access import require_capability
 from haven.accounts.models import Organisation
 from haven.accounts.roles import Capability
-from haven.cases import referrals, selectors, services
+from haven.cases import handover, referrals, selectors, services
 from haven.cases.access import access_case, access_referral
 from haven.cases.forms import (
     CaseForm,
@@ -305,7 +305,7 @@ def notes_list(request, case_id: str):
             "body": note.body,
             "created": note.created,
         }
-        for note in access.case.notes.select_related("author")
+        for note in handover.visible_notes(access.case).select_related("author")
     ]
 
 

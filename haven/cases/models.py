@@ -534,6 +534,32 @@ class Referral(models.Model):
         return f"{self.case} → {self.to_organisation}"
 
 
+class Handover(models.Model):
+    """A transfer of ownership, and which of the sender's own records went with it.
+
+    Notes, files and history written before a hand-over stay hidden from the new owner unless
+    the sender ticked them (`haven.cases.handover`); the rest of the case always moves.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="handovers")
+    from_organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    to_organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now)
+    notes = models.BooleanField(_("internal notes"), default=False)
+    attachments = models.BooleanField(_("files"), default=False)
+    history = models.BooleanField(_("history"), default=False)
+
+    class Meta:
+        ordering = ["at"]
+
+    def __str__(self) -> str:
+        return f"{self.case} handed over {self.at:%Y-%m-%d}"
+
+
 class Screening(models.Model):
     """A frontline questionnaire run for a person in the case, with the version it used.
 

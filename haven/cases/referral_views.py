@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from haven.accounts.access import staff_view
 from haven.accounts.roles import Capability
-from haven.cases import referrals
+from haven.cases import handover, referrals
 from haven.cases.access import access_case, access_referral
 from haven.cases.forms import ReferralForm, ResponseForm
 from haven.cases.models import VISIBLE_STATES, Referral, Section
@@ -111,6 +111,18 @@ def revoke(request, referral_id):
     return redirect("cases:detail", referral.case_id)
 
 
+def _handed_message(case, handed: dict) -> str:
+    kinds = {"notes": _("internal notes"), "attachments": _("files"), "history": _("history")}
+    given = [str(label) for kind, label in kinds.items() if handed[kind]]
+    message = _("%(reference)s now belongs to %(organisation)s.") % {
+        "reference": case.reference,
+        "organisation": case.organisation,
+    }
+    if not given:
+        return message + " " + _("Your internal notes, files and history were not handed over.")
+    return message + " " + _("Handed over with it: %(kinds)s.") % {"kinds": ", ".join(given)}
+
+
 @require_POST
 @staff_view(Capability.CASE_REFER)
 def transfer(request, referral_id):
@@ -118,14 +130,12 @@ def transfer(request, referral_id):
     if request.POST.get("confirm") != "yes":
         messages.error(request, _("Tick the box to confirm the transfer."))
         return redirect("cases:detail", referral.case_id)
+    # Nothing of the sender's own records goes unless its box is ticked.
+    handed = {kind: request.POST.get(kind) == "yes" for kind in handover.KINDS}
     try:
-        case = referrals.transfer_ownership(referral, actor=request.user)
+        case = referrals.transfer_ownership(referral, actor=request.user, **handed)
     except CaseError as error:
         messages.error(request, str(error))
         return redirect("cases:detail", referral.case_id)
-    messages.success(
-        request,
-        _("%(reference)s now belongs to %(organisation)s.")
-        % {"reference": case.reference, "organisation": case.organisation},
-    )
+    messages.success(request, _handed_message(case, handed))
     return redirect("cases:list")

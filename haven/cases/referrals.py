@@ -20,6 +20,7 @@ from haven.cases.models import (
     Case,
     Consent,
     ConsentItem,
+    Handover,
     Participant,
     ParticipantRole,
     Person,
@@ -262,12 +263,20 @@ def revoke(referral: Referral, *, actor: User) -> None:
 
 
 @transaction.atomic
-def transfer_ownership(referral: Referral, *, actor: User) -> Case:
-    """Hand the whole case to the organisation that accepted the referral.
+def transfer_ownership(
+    referral: Referral,
+    *,
+    actor: User,
+    notes: bool = False,
+    attachments: bool = False,
+    history: bool = False,
+) -> Case:
+    """Hand the case to the organisation that accepted the referral.
 
     Explicit and separate from referring: it needs an accepted referral that shares identity
     and contact (so the consent allows the person's data to move), and it ends the sender's
-    access to the case.
+    access to the case. The sender's internal notes, files and history go only if ticked
+    (`haven.cases.handover`).
     """
     case = referral.case
     if case.organisation_id != actor.organisation_id or referral.from_organisation_id != (
@@ -297,11 +306,18 @@ def transfer_ownership(referral: Referral, *, actor: User) -> Case:
     case.tasks.exclude(assigned_to__organisation=referral.to_organisation).update(assigned_to=None)
     _set_state(referral, ReferralState.COMPLETED, actor=actor, completed_at=timezone.now())
     _touch(case)  # statistics find changed cases by their update time
+    handed = {"notes": notes, "attachments": attachments, "history": history}
+    Handover.objects.create(
+        case=case, from_organisation=old_owner, to_organisation=referral.to_organisation,
+        by=actor, **handed,
+    )  # fmt: skip
+    summary = {"from": str(old_owner.pk), "to": str(referral.to_organisation_id), **handed}
+    record_event("case.transferred", actor=actor, obj=case, organisation=old_owner, summary=summary)
     record_event(
-        "case.transferred",
+        "case.received",
         actor=actor,
         obj=case,
-        organisation=old_owner,
-        summary={"from": str(old_owner.pk), "to": str(referral.to_organisation_id)},
+        organisation=referral.to_organisation,
+        summary=summary,
     )
     return case

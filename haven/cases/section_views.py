@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from haven.accounts.access import staff_view
 from haven.audit.services import record_event
-from haven.cases import referrals, services
+from haven.cases import handover, referrals, services
 from haven.cases.access import access_case
 from haven.cases.forms import (
     AttachmentForm,
@@ -208,7 +208,7 @@ def attachment(request, case_id, attachment_id):
     access = access_case(request.user, case_id, audit=False)
     if not access.owner:
         raise Http404
-    item = get_object_or_404(access.case.attachments, pk=attachment_id)
+    item = get_object_or_404(handover.visible_attachments(access.case), pk=attachment_id)
     record_event(
         "case.attachment_viewed",
         actor=request.user,

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from haven.accounts.access import staff_view
 from haven.accounts.roles import Capability
 from haven.audit.models import Event
-from haven.cases import htcds, selectors, services
+from haven.cases import handover, htcds, selectors, services
 from haven.cases.access import access_case
 from haven.cases.forms import CaseForm, CloseForm, NewCaseForm
 from haven.cases.models import LIVE_STATES, Risk, Section, Task
@@ -105,16 +105,21 @@ def from_report(request, report_id):
 def _owner_panels(case, view) -> dict:
     """What only the owner organisation sees on the page: notes, files, history, who looked."""
     today = timezone.localdate()
-    viewed = Event.objects.filter(
-        object_type="cases.case", object_id=str(case.pk), action="case.viewed"
+    hidden = handover.cutoffs(case)  # what the former owner kept back at a hand-over
+    viewed = handover.visible_events(
+        Event.objects.filter(
+            object_type="cases.case", object_id=str(case.pk), action="case.viewed"
+        ),
+        hidden,
     )
     shareable = shareable_sections(case)  # once: it reads the people and their consent
     open_tasks = [task for task in view.tasks if task.done_at is None]
     return {
-        "notes": case.notes.select_related("author")[:50],
-        "attachments": case.attachments.defer("data"),
+        "notes": handover.visible_notes(case, hidden).select_related("author")[:50],
+        "attachments": handover.visible_attachments(case, hidden).defer("data"),
         "shareable_labels": [label for name, label in Section.choices if name in shareable],
-        "history": case.changes.select_related("actor")[:100],
+        "history": handover.visible_changes(case, hidden).select_related("actor")[:100],
+        "handovers": case.handovers.select_related("from_organisation", "to_organisation"),
         "access_log": viewed[:50],
         "views": viewed.aggregate(n=Count("pk"), people=Count("actor_id", distinct=True)),
         "open_tasks": len(open_tasks),

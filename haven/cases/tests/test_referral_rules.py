@@ -10,7 +10,7 @@ from django.http import Http404
 from haven.accounts.models import User
 from haven.accounts.roles import Role
 from haven.audit.models import Event
-from haven.cases import referrals, services
+from haven.cases import handover, referrals, services
 from haven.cases.access import access_case, access_referral
 from haven.cases.models import Change, Consent, Person, Referral, Section
 from haven.cases.services import CaseError
@@ -485,16 +485,19 @@ class TestTransfer:
         assert event.summary == {
             "from": str(alice.organisation_id),
             "to": str(carol.organisation_id),
+            "notes": False,
+            "attachments": False,
+            "history": False,
         }
         owner = Change.objects.filter(case=case, field="organisation").get()
         assert (owner.old, owner.new) == (str(alice.organisation_id), str(carol.organisation_id))
 
-    def test_the_notes_and_history_go_with_the_case(self, accepted, alice, carol):
+    def test_ticked_notes_go_with_the_case(self, accepted, alice, carol):
         case = accepted.case
         services.add_note(case, actor=alice, body="Her aunt is safe to call.")
-        referrals.transfer_ownership(accepted, actor=alice)
+        referrals.transfer_ownership(accepted, actor=alice, notes=True)
         access = access_case(carol, case.pk)
-        assert access.owner and access.case.notes.count() == 1
+        assert access.owner and handover.visible_notes(access.case).count() == 1
         with pytest.raises(Http404):
             access_case(alice, case.pk)
 

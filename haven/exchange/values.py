@@ -8,16 +8,14 @@ import re
 from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django_countries import countries
 
 from haven.exchange.columns import Column, Kind
+from haven.lib import contacts
 
-PHONE = re.compile(r"^\+?[1-9]\d{1,14}$")  # HTCDS: E.164
-PHONE_SEPARATORS = re.compile(r"[\s\-.()]")
 LANGUAGE = re.compile(r"^[a-z]{2,3}$")
 LOCATION = re.compile(r"^([A-Za-z]{2})(?:\s*:\s*(.*))?$", re.S)
 # A spreadsheet runs a cell that starts with one of these as a formula: written with a quote first.
@@ -231,18 +229,17 @@ class Reader:
         if kind == Kind.COUNTRY:
             return _country(text)
         if kind == Kind.PHONE:
-            phone = PHONE_SEPARATORS.sub("", text)
-            if not PHONE.match(phone):
+            try:
+                return contacts.normalize_phone(text)
+            except ValidationError:
                 raise Invalid(
-                    _("is not an E.164 phone number: digits, an optional + first, at most 15")
-                )
-            return phone
+                    _("is not a phone number: %(hint)s") % {"hint": contacts.PHONE_HINT}
+                ) from None
         if kind == Kind.EMAIL:
             try:
-                validate_email(text)
+                return contacts.normalize_email(text)
             except ValidationError:
                 raise Invalid(_("is not a valid e-mail address")) from None
-            return text
         if kind == Kind.LANGUAGE:
             if not LANGUAGE.match(text.lower()):
                 raise Invalid(

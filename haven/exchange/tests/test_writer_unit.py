@@ -7,7 +7,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from haven.exchange.columns import CORE_COLUMNS, EXTENDED_COLUMNS, Kind
+from haven.exchange.columns import CORE_COLUMNS, EXTENDED_COLUMNS, NAME_COLUMNS, Kind
 from haven.exchange.export import (
     CONSENT_ITEMS,
     CsvPlan,
@@ -28,7 +28,7 @@ from haven.exchange.values import (
     unquote,
 )
 
-COLUMNS = {column.name: column for column in (*CORE_COLUMNS, *EXTENDED_COLUMNS)}
+COLUMNS = {column.name: column for column in (*CORE_COLUMNS, *NAME_COLUMNS, *EXTENDED_COLUMNS)}
 READER = Reader("Hotline VN", members={}, organisations={})
 HARD_TEXT = [
     "Nguyễn Thị Ánh Tuyết",
@@ -131,19 +131,20 @@ def test_every_kind_a_column_can_have_has_a_sample():
 
 
 class TestHeader:
-    def test_the_core_header_is_the_38_template_names_in_order(self):
+    def test_the_core_header_is_the_38_template_names_in_order_and_the_middle_name(self):
         header = csv_header()
-        assert len(header) == 38 and header == [column.name for column in CORE_COLUMNS]
+        assert len(header) == 39 and header[:38] == [column.name for column in CORE_COLUMNS]
+        assert header[38] == "prs_MiddleName"
         assert header[:5] == [
             "cas_CaseOwner", "prs_Salutation", "prs_FirstName", "prs_SecondName", "con_Consent",
         ]  # fmt: skip
-        assert header[-1] == "cas_ReasonForCaseClosure"
+        assert header[37] == "cas_ReasonForCaseClosure"
 
     def test_extended_adds_havens_columns_after_the_38_with_the_reference_first(self):
         header = csv_header(extended=True)
-        assert header[:38] == csv_header() and header[38] == "cas_Reference"
-        assert len(header) == len(set(header)) == 38 + len(EXTENDED_COLUMNS)
-        assert csv_columns(True)[38:] == EXTENDED_COLUMNS
+        assert header[:39] == csv_header() and header[39] == "cas_Reference"
+        assert len(header) == len(set(header)) == 39 + len(EXTENDED_COLUMNS)
+        assert csv_columns(True)[39:] == EXTENDED_COLUMNS
 
 
 NOW = datetime(2024, 5, 1, 8, 0, tzinfo=UTC)

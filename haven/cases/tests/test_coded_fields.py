@@ -12,6 +12,7 @@ from django.utils import translation
 from haven.accounts.services import create_api_token
 from haven.cases import forms, htcds
 from haven.cases.models import Participant
+from haven.cases.presenters import display
 from haven.cases.tests.helpers import make_case
 from haven.conftest import sign_in
 
@@ -97,6 +98,17 @@ class TestTheVictimForm:
         assert 'type="checkbox"' in html and f'value="{code}"' in html and label in html
 
 
+class TestTheCasePage:
+    def test_languages_and_citizenship_read_as_names(self, alice):
+        person = make_case(alice).participants.get().person
+        person.primary_language, person.citizenship = "vie", ["VN", "KH"]
+        with translation.override("vi"):
+            assert display(person, "primary_language") == "Tiếng Việt"
+            assert display(person, "citizenship") == "Việt Nam, Campuchia"
+        with translation.override("en"):
+            assert display(person, "primary_language") == "Vietnamese"
+
+
 class TestThePages:
     def test_a_person_added_in_vietnamese_is_stored_in_codes(self, client, alice):
         case = make_case(alice)
@@ -172,6 +184,46 @@ class TestTheApi:
         assert response.status_code == 422
         fields = {error["field"] for error in response.json()["errors"]}
         assert fields == {"person.gender", "person.primary_language"}
+
+
+class TestPhonesAndEmail:
+    def post(self, client, user, url, body):
+        return TestTheApi.post(self, client, user, url, body)
+
+    def test_the_api_stores_a_national_number_in_e164(self, client, alice):
+        case = make_case(alice)
+        body = {"role": "victim", "person": {"mobile_phone": "0912 345 678", "email": " a@b.vn "}}
+        response = self.post(client, alice, f"/api/v1/cases/{case.pk}/people", body)
+        assert response.status_code == 201, response.content
+        person = Participant.objects.get(pk=response.json()["id"]).person
+        assert (person.mobile_phone, person.email) == ("+84912345678", "a@b.vn")
+
+    def test_a_formula_or_a_bad_address_is_refused_on_its_field_and_nothing_is_written(
+        self, client, alice
+    ):
+        case = make_case(alice)
+        before = Participant.objects.count()
+        body = {
+            "role": "victim",
+            "person": {"home_phone": '=HYPERLINK("http://x.example","call")', "email": "lan@"},
+        }
+        response = self.post(client, alice, f"/api/v1/cases/{case.pk}/people", body)
+        assert response.status_code == 422
+        errors = {error["field"]: error["message"] for error in response.json()["errors"]}
+        assert set(errors) == {"person.home_phone", "person.email"}
+        assert errors["person.home_phone"].startswith("Not a phone number: write it as")
+        assert Participant.objects.count() == before
+
+    def test_the_page_says_so_in_vietnamese(self, client, alice):
+        case = make_case(alice)
+        sign_in(client, alice)
+        response = client.post(
+            f"/vi/staff/cases/{case.pk}/people/new/",
+            {"person-mobile_phone": "=HYPERLINK(1)", "details-role": "victim"},
+        )
+        assert response.status_code == 200
+        assert "Đây không phải là số điện thoại" in response.content.decode()
+        assert case.participants.count() == 1
 
 
 def label_in(language, choices, code) -> str:

@@ -78,7 +78,7 @@ class TestCsvExport:
             reason="Other",
             sections=["summary"],
         )
-        referrals.decline(first, actor=carol)
+        referrals.decline(first, actor=carol, note="No bed free.")
         referrals.refer(
             case,
             actor=alice,
@@ -300,7 +300,7 @@ class TestImportRules:
         text = csv_file(GOOD) + "alice" + "," * 37 + ",x,y\r\n"
         result = load(text, alice)
         assert [str(p) for p in result.problems] == [
-            "row 3: the row has 40 cells but the header names 38 columns"
+            "row 3: the row has 40 cells but the header names 39 columns"
         ]
 
     def test_the_templates_own_spellings_and_label_row_are_understood(self, alice):

@@ -151,7 +151,8 @@ NOW = datetime(2024, 5, 1, 8, 0, tzinfo=UTC)
 Answer = namedtuple("Answer", "person_id item given recorded_at withdrawn_at")
 ReferralRow = namedtuple(
     "ReferralRow",
-    "to_organisation__name receiving_case_worker__username reason sent_at details",
+    "to_organisation__name receiving_case_worker__username reason sent_at details state",
+    defaults=["accepted"],
 )
 
 
@@ -181,6 +182,23 @@ class TestOutgoing:
         assert fields["external_referred_organisation"] == "Shelter HN"
         assert fields["external_referred_case_worker"] == ""
         assert fields["external_referral_date"] == date(2024, 5, 1)
+
+    @pytest.mark.parametrize(
+        "states, chosen",
+        [
+            (["pending", "accepted"], "accepted"),
+            (["pending", "completed"], "completed"),
+            (["declined", "pending"], "pending"),
+            (["revoked", "declined"], "revoked"),
+            (["accepted", "completed"], "accepted"),
+        ],
+    )
+    def test_the_most_relevant_referral_wins_newest_first_within_a_kind(self, states, chosen):
+        rows = [
+            ReferralRow(f"Org {state}", None, "Other", NOW, "", state) for state in states
+        ]  # newest first, as the export reads them
+        case = SimpleNamespace()
+        assert outgoing(case, rows)["external_referred_organisation"] == f"Org {chosen}"
 
     def test_without_referrals_the_cases_fields_are_used(self):
         case = SimpleNamespace(

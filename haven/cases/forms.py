@@ -84,7 +84,13 @@ def _country_choices():
 
 
 def _spoken_language_choices():
-    return [("", "—"), *vocabulary.spoken_language_choices(get_language() or "en")]
+    """The region's languages first, as a group, then the others: most people speak one of those."""
+    language = get_language() or "en"
+    return [
+        ("", "—"),
+        (_("Viet Nam and South-East Asia"), vocabulary.spoken_language_choices(language, True)),
+        (_("Other languages"), vocabulary.spoken_language_choices(language, False)),
+    ]
 
 
 class CountryListField(CodedMultipleChoiceField):

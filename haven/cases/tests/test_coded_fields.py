@@ -41,6 +41,13 @@ class TestThePersonForm:
         html = html_of(forms.PersonForm(), name)
         assert html.startswith("<select") and option in html
 
+    def test_the_regions_languages_come_first_in_their_own_group(self):
+        html = html_of(forms.PersonForm(), "primary_language")
+        region, others = html.split('<optgroup label="Các ngôn ngữ khác">')
+        assert '<optgroup label="Việt Nam và Đông Nam Á">' in region
+        assert "Tiếng Tày" in region and "Tiếng Khmer" in region and "Tiếng Anh" not in region
+        assert "Tiếng Anh" in others and "Tiếng Việt" not in others
+
     def test_the_same_select_speaks_english_on_an_english_page(self):
         html = html_of(forms.PersonForm(), "gender", "en")
         assert '<option value="Feminine">Feminine</option>' in html

@@ -123,7 +123,10 @@ def spoken_language_codes() -> tuple[str, ...]:
 
 def spoken_language_name(code: str, language: str) -> str:
     """The name of the language `code` in `language` (English when there is none); else the code."""
-    return localised(_spoken_languages().get(code.lower(), {}), language) or code
+    entry = _spoken_languages().get(code.lower(), {})
+    return (
+        localised({key: value for key, value in entry.items() if key != "region"}, language) or code
+    )
 
 
 def _find(names_by_code: dict[str, list[str]], text: str) -> str | None:
@@ -141,16 +144,21 @@ def spoken_language_code(text: str) -> str | None:
     language Haven has names in; None when it is none of them."""
     return _find(
         {
-            code: [code, *(value for value in entry.values() if value)]
+            code: [code, *(value for value in entry.values() if isinstance(value, str))]
             for code, entry in _spoken_languages().items()
         },
         text,
     )
 
 
-def spoken_language_choices(language: str) -> list[tuple[str, str]]:
-    """(code, name) pairs for a form, by name in `language`."""
-    pairs = [(code, spoken_language_name(code, language)) for code in _spoken_languages()]
+def spoken_language_choices(language: str, regional: bool | None = None) -> list[tuple[str, str]]:
+    """(code, name) pairs for a form, by name in `language`: all of them, or only the region's
+    (Viet Nam's and South-East Asia's languages, `regional=True`), or only the others."""
+    pairs = [
+        (code, spoken_language_name(code, language))
+        for code, entry in _spoken_languages().items()
+        if regional is None or bool(entry.get("region")) == regional
+    ]
     return sorted(pairs, key=lambda pair: fold(pair[1]).casefold())
 
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django_countries import countries
 
 from haven.exchange.columns import Column, Kind
-from haven.lib import contacts
+from haven.lib import contacts, vocabulary
 
 LANGUAGE = re.compile(r"^[a-z]{2,3}$")
 LOCATION = re.compile(r"^([A-Za-z]{2})(?:\s*:\s*(.*))?$", re.S)
@@ -241,12 +241,15 @@ class Reader:
             except ValidationError:
                 raise Invalid(_("is not a valid e-mail address")) from None
         if kind == Kind.LANGUAGE:
-            if not LANGUAGE.match(text.lower()):
+            # As the form reads it: a known code or name becomes Haven's three-letter code
+            # ("vi", "Tiếng Việt" -> "vie"); another well-formed ISO 639 code is kept as it is.
+            known = vocabulary.spoken_language_code(text)
+            if known is None and not LANGUAGE.match(text.lower()):
                 raise Invalid(
                     _("“%(value)s” is not an ISO 639 language code (two or three letters)")
                     % {"value": text[:20]}
                 )
-            return text.lower()
+            return known or text.lower()
         if kind == Kind.LATITUDE:
             return _coordinate(text, 90)
         if kind == Kind.LONGITUDE:

@@ -268,7 +268,7 @@ class TestImportRules:
             "cas_ClosedDate": "2024-04-01",
             "vic_AgeWhenTrafficked": "two hundred",
             "prs_NumberOfChildren": "99",
-            "prs_PrimaryLanguage": "Vietnamese",
+            "prs_PrimaryLanguage": "Tiế",
             "cas_Risk": "extreme",
             "prs_MailingLatitude": "91",
         }

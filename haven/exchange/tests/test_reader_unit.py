@@ -241,9 +241,12 @@ class TestContacts:
             assert refusal("prs_Email", raw) == "is not a valid e-mail address"
 
     def test_languages_are_iso_639_codes_in_lower_case(self):
-        assert parse("prs_PrimaryLanguage", "VI") == "vi"
+        assert parse("prs_PrimaryLanguage", "VI") == "vie"  # as the form stores it
+        assert parse("prs_PrimaryLanguage", "Tiếng Việt") == "vie"
         assert parse("prs_SecondaryLanguage", "khm") == "khm"
-        assert refusal("prs_PrimaryLanguage", "Vietnamese").startswith("“Vietnamese” is not an")
+        assert parse("prs_SecondaryLanguage", "MNW") == "mnw"  # well formed, not in the list
+        assert parse("prs_PrimaryLanguage", "Vietnamese") == "vie"
+        assert refusal("prs_PrimaryLanguage", "Tiế").startswith("“Tiế” is not an")
 
 
 class TestPlaces:

@@ -107,7 +107,7 @@ SAMPLES = {
     Kind.COUNTRIES: ("prs_Citizenship", [["KH", "VN", "LA"]]),
     Kind.PHONE: ("prs_MobilePhone", ["+84901234567"]),
     Kind.EMAIL: ("prs_Email", ["lan@ví-dụ.vn", "lan+tag@example.org"]),
-    Kind.LANGUAGE: ("prs_PrimaryLanguage", ["vi", "khm"]),
+    Kind.LANGUAGE: ("prs_PrimaryLanguage", ["vie", "khm", "mnw"]),
     Kind.LATITUDE: ("prs_MailingLatitude", ["-12.5", "90"]),
     Kind.LONGITUDE: ("prs_MailingLongitude", ["105.8342"]),
     Kind.LOCATION: ("vic_LocationOfExploitation",

@@ -13,6 +13,8 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.functional import lazy
+from django.utils.translation import get_language
 
 from haven.lib.env import (
     development_secret,
@@ -26,6 +28,8 @@ from haven.lib.env import (
 )
 from haven.lib.vocabulary import (
     ASEAN,
+    country_codes,
+    country_name,
     default_language_code,
     django_languages,
     language_codes,
@@ -297,6 +301,15 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 200
 
 # The country this deployment serves first: its help page is the home page's "Get help now".
 HAVEN_COUNTRY = env_choice("HAVEN_COUNTRY", "VN", list(ASEAN))
+
+# Every country select (django-countries) shows Haven's names, in the page's language: one list
+# for pages, forms and exports, without the duplicates of the package's Vietnamese catalogue.
+COUNTRIES_OVERRIDE = {
+    code: lazy(lambda code=code: country_name(code, get_language() or "en"), str)()
+    for code in country_codes()
+}
+# Phone numbers written without a country code are read as numbers of this country (ISO 3166).
+HAVEN_PHONE_REGION = env_choice("HAVEN_PHONE_REGION", "VN", list(country_codes()))
 
 # Anonymous reports.
 HAVEN_REPORT_RETENTION_DAYS = env_int("HAVEN_REPORT_RETENTION_DAYS", 90, minimum=8, maximum=3650)

@@ -3,8 +3,9 @@
 from datetime import date
 
 from django import forms
+from django.utils import translation
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
-from django_countries import countries
 
 from haven.accounts.models import Organisation, User
 from haven.accounts.roles import CAPABILITIES, Capability
@@ -20,12 +21,15 @@ from haven.cases.models import (
     TraffickingEvent,
 )
 from haven.cases.services import PARTICIPANT_FIELDS, PERSON_FIELDS
+from haven.lib import contacts, vocabulary
+from haven.lib.text import fold
 from haven.reports.forms import clean_files
 
 WRITERS = [
     role for role, capabilities in CAPABILITIES.items() if Capability.CASE_WRITE in capabilities
 ]
 DATE = forms.DateInput(attrs={"type": "date"})
+BLANK = [("", "—")]
 
 
 def case_workers(organisation_id):
@@ -34,31 +38,128 @@ def case_workers(organisation_id):
     ).order_by("username")
 
 
+def _labels(choices) -> dict[str, str]:
+    """{label in any language Haven speaks, folded: code} for a picklist."""
+    found = {}
+    for language in vocabulary.language_codes():
+        with translation.override(language):
+            for code, label in choices:
+                found.setdefault(fold(str(label)).casefold(), code)
+    return found
+
+
+class CodeOrLabel:
+    """A choice field that also takes a choice's label, in any language, for its code.
+
+    The pages send codes; the API sends codes (HTCDS system names) and may send "Nữ" or
+    "Feminine" for `Feminine`. What is stored is always the code.
+    """
+
+    def to_code(self, value):
+        if not isinstance(value, str) or not value or self.valid_value(value):
+            return value
+        return _labels(self.choices).get(fold(value.strip()).casefold(), value)
+
+
+class CodedChoiceField(CodeOrLabel, forms.TypedChoiceField):
+    def to_python(self, value):
+        return super().to_python(self.to_code(value))
+
+
+class CodedMultipleChoiceField(CodeOrLabel, forms.MultipleChoiceField):
+    def to_python(self, value):
+        if isinstance(value, str):  # from the API: "VN, KH"
+            value = [part for part in value.replace(",", ";").split(";") if part.strip()]
+        return [self.to_code(item) for item in super().to_python(value)]
+
+
 def codes(choices, label):
-    return forms.MultipleChoiceField(
+    return CodedMultipleChoiceField(
         label=label, choices=choices, required=False, widget=forms.CheckboxSelectMultiple
     )
 
 
-class CountryListField(forms.CharField):
-    """ISO 3166 alpha-2 codes separated by commas or spaces, e.g. "VN, KH"."""
+def _country_choices():
+    return vocabulary.country_choices(get_language() or "en")
 
-    schema_type = list[str] | str  # in JSON, a list of codes (or the page's text)
+
+def _spoken_language_choices():
+    """The region's languages first, as a group, then the others: most people speak one of those."""
+    language = get_language() or "en"
+    return [
+        ("", "—"),
+        (_("Viet Nam and South-East Asia"), vocabulary.spoken_language_choices(language, True)),
+        (_("Other languages"), vocabulary.spoken_language_choices(language, False)),
+    ]
+
+
+class CountryListField(CodedMultipleChoiceField):
+    """Countries chosen by their names; ISO 3166 alpha-2 codes (or names) through the API."""
+
+    schema_type = list[str] | str  # in JSON, a list of codes (or one text: "VN, KH")
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", forms.SelectMultiple(attrs={"size": 6}))
+        super().__init__(choices=_country_choices, **kwargs)
 
     def to_python(self, value):
-        if isinstance(value, list):  # from the API, or from the stored value
-            value = " ".join(str(code) for code in value)
-        value = super().to_python(value)
-        found = [code.strip().upper() for code in value.replace(",", " ").split() if code.strip()]
-        unknown = [code for code in found if code not in dict(countries)]
+        if isinstance(value, str):  # "VN, KH", "vn kh", "Việt Nam; Lào"
+            parts = []
+            for part in value.replace(";", ",").split(","):
+                words = part.split()
+                codes_only = vocabulary.country_code(part) is None and all(
+                    len(word) == 2 for word in words
+                )
+                parts += words if codes_only else [part]
+            value = [part for part in parts if part.strip()]
+        return super().to_python(value)
+
+    def to_code(self, value):
+        if not isinstance(value, str):
+            return value
+        return vocabulary.country_code(value) or value.strip().upper()
+
+    def validate(self, value):
+        if self.required and not value:
+            raise forms.ValidationError(self.error_messages["required"], code="required")
+        unknown = [code for code in value if not self.valid_value(code)]
         if unknown:
             raise forms.ValidationError(
                 _("Not ISO country codes: %(codes)s"), params={"codes": ", ".join(unknown)}
             )
-        return list(dict.fromkeys(found))
 
-    def prepare_value(self, value):
-        return ", ".join(value) if isinstance(value, list) else value
+    def clean(self, value):
+        return list(dict.fromkeys(super().clean(value)))
+
+
+class SpokenLanguageField(CodedChoiceField):
+    """A language chosen by its name; an ISO 639 code (or a name) through the API."""
+
+    def __init__(self, **kwargs):
+        super().__init__(choices=_spoken_language_choices, required=False, **kwargs)
+
+    def to_code(self, value):
+        if not isinstance(value, str) or not value.strip():
+            return ""
+        return vocabulary.spoken_language_code(value) or value.strip()
+
+
+class PhoneField(forms.CharField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}))
+        super().__init__(max_length=contacts.MAX_PHONE_LENGTH, required=False, **kwargs)
+
+    def clean(self, value):
+        return contacts.normalize_phone(super().clean(value))
+
+
+class EmailAddressField(forms.CharField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", forms.EmailInput(attrs={"autocomplete": "off"}))
+        super().__init__(max_length=254, required=False, **kwargs)
+
+    def clean(self, value):
+        return contacts.normalize_email(super().clean(value))
 
 
 class CaseForm(forms.ModelForm):
@@ -103,23 +204,53 @@ class CloseForm(forms.Form):
     referred = forms.BooleanField(label=_("Closed because it was referred"), required=False)
 
 
+# Person fields kept as encrypted text: one-line inputs on the form.
+PERSON_TEXT_FIELDS = (
+    *("salutation", "first_name", "middle_name", "second_name", "identity_number", "title"),
+    *("mailing_street", "mailing_city", "mailing_state", "mailing_postal_code"),
+)
+
+
 class PersonForm(forms.ModelForm):
     birthdate = forms.DateField(label=_("Birth date"), required=False, widget=DATE)
-    citizenship = CountryListField(
-        label=_("Citizenship"), required=False, help_text=_("Country codes, e.g. VN, KH")
+    gender = CodedChoiceField(
+        label=_("Gender"), choices=BLANK + htcds.Gender.choices, required=False
     )
+    marital_status = CodedChoiceField(
+        label=_("Marital status"), choices=BLANK + htcds.MaritalStatus.choices, required=False
+    )
+    education = CodedChoiceField(
+        label=_("Highest level of education"),
+        choices=BLANK + htcds.Education.choices,
+        required=False,
+    )
+    primary_language = SpokenLanguageField(label=_("Primary language"))
+    secondary_language = SpokenLanguageField(label=_("Secondary language"))
+    citizenship = CountryListField(
+        label=_("Citizenship"),
+        required=False,
+        help_text=_("Choose one or more countries (hold Ctrl to choose more than one)."),
+    )
+    email = EmailAddressField(label=_("E-mail"))
+    home_phone = PhoneField(label=_("Home phone"))
+    mobile_phone = PhoneField(label=_("Mobile phone"))
 
     class Meta:
         model = Person
         fields = [name for name in PERSON_FIELDS if not name.endswith(("latitude", "longitude"))]
         # Encrypted fields are text columns; on the form they are one-line inputs.
-        widgets = {name: forms.TextInput for name in fields if name != "birthdate"}
+        widgets = {name: forms.TextInput for name in PERSON_TEXT_FIELDS}
 
     def __init__(self, *args, **kwargs):
         instance = kwargs.get("instance")
         if instance is not None and instance.birthdate:
             kwargs.setdefault("initial", {})["birthdate"] = date.fromisoformat(instance.birthdate)
         super().__init__(*args, **kwargs)
+        for name in ("primary_language", "secondary_language"):
+            stored = getattr(instance, name, "") if instance is not None else ""
+            field = self.fields[name]
+            if stored and not field.valid_value(stored):  # imported: kept, shown as its code
+                field.choices = [*field.choices, (stored, stored)]
 
     def values(self) -> dict:
         values = {name: self.cleaned_data[name] for name in self.fields}

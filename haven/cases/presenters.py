@@ -17,6 +17,7 @@ from haven.cases.access import CaseAccess
 from haven.cases.forms import MULTI_SELECTS
 from haven.cases.models import ConsentItem, Section
 from haven.cases.sharing import current_answers
+from haven.lib import vocabulary
 
 IDENTITY_FIELDS = ("salutation", "first_name", "middle_name", "second_name", "birthdate")
 IDENTITY_FIELDS += ("gender", "citizenship", "identity_number", "title", "marital_status")
@@ -36,6 +37,11 @@ def display(obj, name):
     value = getattr(obj, name)
     if value in (None, "", [], False):
         return None
+    language = get_language() or "en"
+    if name == "citizenship":
+        return ", ".join(vocabulary.country_name(code, language) for code in value)
+    if name in ("primary_language", "secondary_language"):
+        return vocabulary.spoken_language_name(value, language)
     if isinstance(value, list):
         choices = dict(MULTI_SELECTS.get(name, ()))
         return ", ".join(str(choices.get(code, code)) for code in value)

@@ -22,6 +22,7 @@ from haven.cases.models import (
     Participant,
     ParticipantRole,
     Person,
+    Risk,
     Source,
     SupportService,
     Task,
@@ -149,9 +150,69 @@ def open_case(*, actor: User, organisation=None, **values) -> Case:
     return case
 
 
+# Kinds of exploitation a report names that make a case urgent whatever else it says.
+URGENT_KINDS = {"OrganRemoval", "ChildLabour", "ForcedAdoption", "ForcedMilitaryByNonStateActors"}
+
+
+def risk_from_report(report) -> str:
+    """High when someone is in danger now, children are involved, or the kind of harm is grave;
+    medium otherwise. The case worker raises or lowers it after the first contact."""
+    if (
+        report.danger_now
+        or report.children_involved
+        or URGENT_KINDS & set(report.exploitation_types)
+    ):
+        return Risk.HIGH
+    return Risk.MEDIUM
+
+
+def _carry_thread(case: Case, report) -> int:
+    """The report's messages as case notes, in their order and with their times."""
+    from haven.reports.models import Message
+
+    notes = []
+    for message in report.messages.select_related("staff_user"):
+        if message.author == Message.Author.REPORTER:
+            heading = _("The reporter wrote (report %(reference)s):")
+        elif message.internal:
+            heading = _("Internal note on report %(reference)s:")
+        else:
+            heading = _("Reply to the reporter (report %(reference)s):")
+        notes.append(
+            Note(
+                case=case,
+                author=message.staff_user,
+                body=heading % {"reference": report.reference} + "\n\n" + message.body,
+                created=message.created,
+            )
+        )
+    Note.objects.bulk_create(notes)
+    return len(notes)
+
+
+def _carry_attachments(case: Case, report) -> int:
+    """The report's files, copied one at a time: decrypted from the report, encrypted anew as
+    the case's (each encrypted field has its own associated data)."""
+    count = 0
+    for attachment in report.attachments.iterator(chunk_size=1):
+        Attachment.objects.create(
+            case=case,
+            uploaded_by=None,
+            kind=attachment.kind,
+            content_type=attachment.content_type,
+            extension=attachment.extension,
+            size=attachment.size,
+            data=attachment.data,
+            created=attachment.created,
+        )
+        count += 1
+    return count
+
+
 @transaction.atomic
 def open_case_from_report(report, *, actor: User) -> Case:
-    """Turn a triaged report into a case: its facts carried over, the report linked, accepted."""
+    """Turn a triaged report into a case: its facts, files and messages carried over, its risk
+    read from what the reporter said, the report linked and accepted."""
     from haven.reports import services as reports
     from haven.reports.models import Status
 
@@ -170,19 +231,27 @@ def open_case_from_report(report, *, actor: User) -> Case:
         facts.append(_("People at risk: %(count)d.") % {"count": report.people_count})
     if report.children_involved:
         facts.append(_("Children are among them."))
+    if report.danger_now:
+        facts.append(_("The reporter said someone is in danger now."))
     case = open_case(
         actor=actor,
         source=Source.REPORT,
         source_report=report,
         country=str(report.country),
-        risk="high" if report.danger_now else "medium",
+        risk=risk_from_report(report),
         summary="\n\n".join(facts),
     )
     case.exploitation_types = sorted(report.exploitation_types)
     Case.objects.filter(pk=case.pk).update(exploitation_types=case.exploitation_types)
+    carried = {
+        "attachments": _carry_attachments(case, report),
+        "notes": _carry_thread(case, report),
+    }
     if report.status != Status.ACCEPTED:
         reports.change_status(report, actor=actor, status=Status.ACCEPTED)
-    record_event("report.made_case", actor=actor, obj=report, summary={"case": str(case.pk)})
+    record_event(
+        "report.made_case", actor=actor, obj=report, summary={"case": str(case.pk), **carried}
+    )
     return case
 
 

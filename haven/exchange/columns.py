@@ -133,6 +133,10 @@ CORE_COLUMNS = (
     _c("cas_ReasonForCaseClosure", "case", "closure_reason"),
 )
 
+# Written after the 38 in every CSV, extended or not: HTCDS leaves the middle name out of CORE,
+# but a Vietnamese name is rarely whole without it ("Nguyễn Thị Lan"). Optional on import.
+NAME_COLUMNS = (_c("prs_MiddleName", "person", "middle_name", limit=200),)
+
 # Haven's extension columns, written after the 38 with `extended`: with `cas_Reference`, the rows
 # of one case come back together on import; the rest carry the non-core HTCDS fields.
 EXTENDED_COLUMNS = (
@@ -141,7 +145,6 @@ EXTENDED_COLUMNS = (
     _c("cas_ClosedDate", "case", "closed", Kind.DATE),
     _c("cas_Country", "case", "country", Kind.COUNTRY),
     _c("cas_Risk", "case", "risk", Kind.CHOICE, Risk),
-    _c("prs_MiddleName", "person", "middle_name", limit=200),
     _c("prs_Deceased", "person", "deceased", Kind.BOOL),
     _c("prs_MaritalStatus", "person", "marital_status", Kind.CHOICE, htcds.MaritalStatus),
     _c("prs_NumberOfChildren", "person", "number_of_children", Kind.INT, limit=40),

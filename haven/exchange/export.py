@@ -37,6 +37,7 @@ from haven.exchange.columns import (
     CORE_COLUMNS,
     EVENT_COLUMNS,
     EXTENDED_COLUMNS,
+    NAME_COLUMNS,
     PERPETRATOR_COLUMNS,
     SERVICE_COLUMNS,
     Kind,
@@ -63,7 +64,12 @@ REFERRAL_FIELDS = (
     "reason",
     "sent_at",
     "details",
+    "state",
 )
+# Which referral the HTCDS outgoing-referral columns describe: the one that holds (accepted or
+# completed) before one that waits for an answer, before one that was declined or revoked; the
+# latest of the best kind. A later pending referral does not hide an accepted one.
+REFERRAL_RANK = {"accepted": 0, "completed": 0, "pending": 1, "declined": 2, "revoked": 2}
 
 
 def cases_for_export(organisation=None):
@@ -75,7 +81,7 @@ def cases_for_export(organisation=None):
 
 
 def csv_columns(extended: bool = False) -> tuple:
-    return CORE_COLUMNS + (EXTENDED_COLUMNS if extended else ())
+    return CORE_COLUMNS + NAME_COLUMNS + (EXTENDED_COLUMNS if extended else ())
 
 
 def csv_header(extended: bool = False) -> list[str]:
@@ -162,16 +168,22 @@ def _referrals(ids, fields=REFERRAL_FIELDS) -> dict:
     return _by_case(Referral.objects.order_by("-sent_at", "pk"), ids, fields)
 
 
+def most_relevant(referrals):
+    """The referral the outgoing-referral columns describe (REFERRAL_RANK); rows come newest first."""
+    return min(referrals, key=lambda row: REFERRAL_RANK.get(row.state, 3), default=None)
+
+
 def outgoing(case, referrals) -> dict:
-    """The HTCDS outgoing-referral fields: the latest referral made in Haven, else the case's own."""
+    """The HTCDS outgoing-referral fields: the most relevant referral made in Haven, else the
+    case's own."""
     if referrals:
-        latest = referrals[0]
+        chosen = most_relevant(referrals)
         return {
-            "external_referred_organisation": latest.to_organisation__name,
-            "external_referred_case_worker": latest.receiving_case_worker__username or "",
-            "external_referral_reason": latest.reason,
-            "external_referral_date": timezone.localdate(latest.sent_at),
-            "external_referral_details": latest.details,
+            "external_referred_organisation": chosen.to_organisation__name,
+            "external_referred_case_worker": chosen.receiving_case_worker__username or "",
+            "external_referral_reason": chosen.reason,
+            "external_referral_date": timezone.localdate(chosen.sent_at),
+            "external_referral_details": chosen.details,
         }
     return {name: getattr(case, name) for name in OUTGOING_FIELDS}
 
@@ -273,14 +285,22 @@ def export_csv(cases, *, extended: bool = False, chunk_size: int = CHUNK_SIZE) -
 # JSON ------------------------------------------------------------------------------------------
 
 JSON_CASE_COLUMNS = (
-    tuple(column for column in CORE_COLUMNS + EXTENDED_COLUMNS if column.part in ("case", "key"))
+    tuple(
+        column
+        for column in CORE_COLUMNS + NAME_COLUMNS + EXTENDED_COLUMNS
+        if column.part in ("case", "key")
+    )
     + CASE_ONLY_JSON
 )
 JSON_PERSON_COLUMNS = tuple(
-    column for column in CORE_COLUMNS + EXTENDED_COLUMNS if column.part == "person"
+    column for column in CORE_COLUMNS + NAME_COLUMNS + EXTENDED_COLUMNS if column.part == "person"
 )
 JSON_PARTICIPANT_COLUMNS = (
-    tuple(column for column in CORE_COLUMNS + EXTENDED_COLUMNS if column.part == "victim")
+    tuple(
+        column
+        for column in CORE_COLUMNS + NAME_COLUMNS + EXTENDED_COLUMNS
+        if column.part == "victim"
+    )
     + PERPETRATOR_COLUMNS
 )
 
@@ -305,7 +325,7 @@ class JsonPlan:
         self.service_fields = ["participant_id", *_sources(SERVICE_COLUMNS, ("service",))]
         self.referral_fields = [
             *REFERRAL_FIELDS,
-            *("state", "sections", "responded_at", "completed_at", "revoked_at"),
+            *("sections", "responded_at", "completed_at", "revoked_at"),
         ]
 
 

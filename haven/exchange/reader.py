@@ -22,6 +22,7 @@ from haven.exchange.columns import (
     EVENT_COLUMNS,
     EXTENDED_COLUMNS,
     HEADER_ALIASES,
+    NAME_COLUMNS,
     ROLE_COLUMN,
     SERVICE_COLUMNS,
     TEMPLATE_LABELS,
@@ -37,7 +38,9 @@ from haven.exchange.export import (
 )
 from haven.exchange.values import Invalid, Reader
 
-CSV_COLUMNS = {column.name.casefold(): column for column in CORE_COLUMNS + EXTENDED_COLUMNS}
+CSV_COLUMNS = {
+    column.name.casefold(): column for column in CORE_COLUMNS + NAME_COLUMNS + EXTENDED_COLUMNS
+}
 ALIASES = {alias.casefold(): name for alias, name in HEADER_ALIASES.items()}
 JSON_HEAD_KEYS = {"format", "version", "standard", "exported", "cases"}
 

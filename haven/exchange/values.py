@@ -8,17 +8,15 @@ import re
 from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django_countries import countries
 
 from haven.exchange.columns import Column, Kind
+from haven.lib import contacts, vocabulary
 from haven.lib.spreadsheets import unguard
 
-PHONE = re.compile(r"^\+?[1-9]\d{1,14}$")  # HTCDS: E.164
-PHONE_SEPARATORS = re.compile(r"[\s\-.()]")
 LANGUAGE = re.compile(r"^[a-z]{2,3}$")
 LOCATION = re.compile(r"^([A-Za-z]{2})(?:\s*:\s*(.*))?$", re.S)
 MAX_TEXT = 10_000
@@ -233,25 +231,27 @@ class Reader:
         if kind == Kind.COUNTRY:
             return _country(text)
         if kind == Kind.PHONE:
-            phone = PHONE_SEPARATORS.sub("", text)
-            if not PHONE.match(phone):
+            try:
+                return contacts.normalize_phone(text)
+            except ValidationError:
                 raise Invalid(
-                    _("is not an E.164 phone number: digits, an optional + first, at most 15")
-                )
-            return phone
+                    _("is not a phone number: %(hint)s") % {"hint": contacts.PHONE_HINT}
+                ) from None
         if kind == Kind.EMAIL:
             try:
-                validate_email(text)
+                return contacts.normalize_email(text)
             except ValidationError:
                 raise Invalid(_("is not a valid e-mail address")) from None
-            return text
         if kind == Kind.LANGUAGE:
-            if not LANGUAGE.match(text.lower()):
+            # As the form reads it: a known code or name becomes Haven's three-letter code
+            # ("vi", "Tiếng Việt" -> "vie"); another well-formed ISO 639 code is kept as it is.
+            known = vocabulary.spoken_language_code(text)
+            if known is None and not LANGUAGE.match(text.lower()):
                 raise Invalid(
                     _("“%(value)s” is not an ISO 639 language code (two or three letters)")
                     % {"value": text[:20]}
                 )
-            return text.lower()
+            return known or text.lower()
         if kind == Kind.LATITUDE:
             return _coordinate(text, 90)
         if kind == Kind.LONGITUDE:

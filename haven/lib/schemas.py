@@ -72,6 +72,8 @@ def _describe(field) -> tuple[Any, dict]:
     if isinstance(field, forms.ModelChoiceField):
         return str, {}
     if isinstance(field, forms.MultipleChoiceField):
+        if hasattr(field, "schema_type"):  # it also reads another shape, e.g. "VN, KH"
+            return field.schema_type, {}
         return list[str], {"items": {"type": "string", "enum": _choices(field)}}
     if isinstance(field, forms.ChoiceField):
         enum = _choices(field)

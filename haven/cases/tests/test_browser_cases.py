@@ -115,3 +115,31 @@ def test_a_report_becomes_a_case_and_is_referred_with_consent(browser, live_serv
     )
     assert response.status in (403, 404)
     assert problems == []
+
+
+def test_a_person_is_added_in_vietnamese_by_labels_only(browser, live_server, personas):  # noqa: F811
+    from haven.cases.tests.helpers import make_case
+    from haven.tests.test_browser import axe_violations
+
+    case = make_case(User.objects.get(username="alice"))
+    alice = sign_in(browser, live_server, "alice")
+    problems = watch(alice)
+    alice.set_viewport_size({"width": 768, "height": 1024})
+    alice.goto(f"{live_server.url}/vi/staff/cases/{case.pk}/people/new/")
+    alice.fill("input[name='person-first_name']", "Lan")
+    alice.fill("input[name='person-middle_name']", "Thị")
+    alice.select_option("select[name='person-gender']", label="Nữ")
+    alice.select_option("select[name='person-primary_language']", label="Tiếng Việt")
+    alice.select_option("select[name='person-citizenship']", label=["Việt Nam", "Lào"])
+    assert not alice.is_checked("input[name='person-deceased']")
+    alice.fill("input[name='person-mobile_phone']", "0912 345 678")
+    alice.select_option("select[name='details-role']", "victim")
+    alice.get_by_label("Zalo").first.check()
+    assert axe_violations(alice) == []
+    alice.click("main button[type=submit]")
+    alice.wait_for_url(f"**/staff/cases/{case.pk}/")
+    person = case.participants.order_by("created").last().person
+    assert (person.gender, person.primary_language) == ("Feminine", "vie")
+    assert sorted(person.citizenship) == ["LA", "VN"] and person.mobile_phone == "+84912345678"
+    assert case.participants.order_by("created").last().recruitment_apps == ["Zalo"]
+    assert problems == []

@@ -8,6 +8,7 @@ from datetime import date
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 
 from haven.accounts.models import User
 from haven.accounts.roles import Role
@@ -52,9 +53,18 @@ class TestCountryListField:
             self.field.clean(value)
         assert error.value.messages == [f"Not ISO country codes: {named}"]
 
-    def test_it_shows_a_stored_list_as_text(self):
-        assert self.field.prepare_value(["VN", "KH"]) == "VN, KH"
-        assert self.field.prepare_value("VN") == "VN"
+    @pytest.mark.parametrize(
+        "value, expected",
+        [("Việt Nam, Lào", ["VN", "LA"]), (["Campuchia", "Thailand"], ["KH", "TH"])],
+    )
+    def test_it_reads_names_in_any_language(self, value, expected):
+        assert self.field.clean(value) == expected
+
+    def test_it_is_a_list_of_country_names_in_the_page_language(self):
+        with translation.override("vi"):
+            html = str(forms.PersonForm()["citizenship"])
+        assert '<select name="citizenship"' in html and "multiple" in html
+        assert '<option value="VN">Việt Nam</option>' in html
 
     def test_it_is_required_when_told_so(self):
         with pytest.raises(forms.forms.ValidationError):
@@ -205,7 +215,7 @@ class TestPersonForm:
         person = case.participants.get().person
         form = forms.PersonForm(instance=person)
         assert form.initial["birthdate"] == date(2004, 3, 9)
-        assert form["citizenship"].value() == "VN"  # the stored list, as the input shows it
+        assert form["citizenship"].value() == ["VN"]  # the stored list, selected
 
     def test_identifying_fields_are_one_line_inputs(self):
         form = forms.PersonForm()

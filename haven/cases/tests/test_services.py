@@ -9,6 +9,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.utils import timezone
 
 from haven.audit.models import Event
@@ -130,18 +131,82 @@ class TestOpenCaseFromReport:
         case.refresh_from_db()
         assert case.source == Source.REPORT and case.source_report == report
         assert case.exploitation_types == ["ForcedLabour", "SexualExploitation"]
-        assert case.risk == "medium" and str(case.country) == "VN"
+        assert case.risk == "high" and str(case.country) == "VN"  # children: high
         assert case.summary.startswith("Two girls from our village")
         assert "Where: Nghe An. When: Last month." in case.summary
         assert "People at risk: 2." in case.summary
         assert "Children are among them." in case.summary
         report.refresh_from_db()
         assert report.status == Status.ACCEPTED
-        assert last_event("report.made_case").summary == {"case": str(case.pk)}
+        assert last_event("report.made_case").summary == {
+            "case": str(case.pk),
+            "attachments": 0,
+            "notes": 0,
+        }
 
     def test_danger_now_makes_a_high_risk_case(self, alice):
         case = services.open_case_from_report(new_report(danger_now=True), actor=alice)
         assert case.risk == "high"
+        assert "The reporter said someone is in danger now." in case.summary
+
+    @pytest.mark.parametrize(
+        "values, risk",
+        [
+            ({}, "medium"),
+            ({"children_involved": False}, "medium"),
+            ({"children_involved": True}, "high"),
+            ({"exploitation_types": ["OrganRemoval"]}, "high"),
+            ({"exploitation_types": ["ForcedLabour"]}, "medium"),
+            ({"danger_now": True, "children_involved": True}, "high"),
+        ],
+    )
+    def test_the_risk_is_read_from_the_report(self, alice, values, risk):
+        assert services.open_case_from_report(new_report(**values), actor=alice).risk == risk
+
+    def test_the_reports_files_are_carried_over_encrypted_anew(self, alice):
+        photo = CleanFile(kind="text", content_type="text/plain", extension="txt", data=b"photo")
+        report, _ = report_services.submit_report(
+            report_services.NewReport(country="VN", description="Held for ransom."), [photo]
+        )
+        later = CleanFile(kind="text", content_type="text/plain", extension="txt", data=b"later")
+        report_services.add_reporter_message(report, "Another photo.", [later])
+        case = services.open_case_from_report(report, actor=alice)
+        files = list(case.attachments.order_by("created"))
+        assert [file.data for file in files] == [b"photo", b"later"]
+        assert [file.size for file in files] == [5, 5] and files[0].kind == "text"
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT data FROM cases_attachment ORDER BY created")
+            stored = [bytes(row[0]) for row in cursor.fetchall()]
+            cursor.execute("SELECT data FROM reports_attachment ORDER BY created")
+            original = [bytes(row[0]) for row in cursor.fetchall()]
+        assert len(stored) == 2 and all(b"photo" not in value for value in stored)
+        assert set(stored).isdisjoint(original)  # encrypted anew, not the report's ciphertext
+
+    def test_the_follow_up_thread_becomes_notes_in_its_order(self, alice, bob):
+        report = new_report()
+        report_services.add_reporter_message(report, "They moved her to Bavet.", [])
+        report_services.add_staff_message(report, actor=bob, body="Is she safe?", internal=False)
+        report_services.add_staff_message(report, actor=bob, body="Call 111.", internal=True)
+        case = services.open_case_from_report(report, actor=alice)
+        notes = list(case.notes.order_by("created"))
+        assert [note.body.split("\n\n", 1)[1] for note in notes] == [
+            "They moved her to Bavet.",
+            "Is she safe?",
+            "Call 111.",
+        ]
+        assert notes[0].body.startswith(f"The reporter wrote (report {report.reference}):")
+        assert notes[1].body.startswith("Reply to the reporter")
+        assert notes[2].body.startswith("Internal note on report")
+        assert [note.author for note in notes] == [None, bob, bob]
+        assert last_event("report.made_case").summary["notes"] == 3
+
+    def test_nothing_is_carried_when_the_case_cannot_be_opened(self, alice, bob):
+        report = new_report()
+        report_services.add_reporter_message(report, "More.", [])
+        services.open_case_from_report(report, actor=alice)
+        with pytest.raises(CaseError):
+            services.open_case_from_report(report, actor=bob)
+        assert Note.objects.count() == 1
 
     def test_it_leaves_out_the_facts_a_report_does_not_have(self, alice):
         case = services.open_case_from_report(new_report(), actor=alice)

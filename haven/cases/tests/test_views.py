@@ -198,7 +198,7 @@ class TestForms:
             f"{BASE}{case.pk}/people/new/",
             {
                 "person-first_name": "Hoa",
-                "person-citizenship": "vn, la",
+                "person-citizenship": ["VN", "LA"],
                 "person-birthdate": "2005-02-03",
                 "details-role": "victim",
                 "details-exploitation_types": ["SexualExploitation"],

@@ -58,7 +58,7 @@ class TestExport:
         assert response["Content-Disposition"].startswith('attachment; filename="haven-cases-')
         assert "no-store" in response["Cache-Control"]
         rows = list(csv.reader(io.StringIO(body_of(response))))
-        assert rows[0] == TEMPLATE_HEADER and len(rows) == 3
+        assert rows[0] == [*TEMPLATE_HEADER, "prs_MiddleName"] and len(rows) == 3
         assert {row[0] for row in rows[1:]} == {"alice"}
         # The shelter received a referral of the case: it is still not the shelter's to export.
         assert len(body_of(client.get(EXPORT, headers=token(carol))).splitlines()) == 1

@@ -10,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from haven.audit.models import Event
+from haven.cases import referrals, services
 from haven.cases.models import Case, Change, Consent, Participant, Person
 from haven.cases.tests.helpers import ALL_CONSENT, make_case
 from haven.exchange.export import (
@@ -36,14 +37,62 @@ pytestmark = pytest.mark.django_db
 
 
 class TestCsvExport:
-    def test_the_header_is_the_templates_38_core_columns(self, alice):
+    def test_the_header_is_the_templates_38_core_columns_and_the_middle_name(self, alice):
         header = rows_of(export_of(alice.organisation))[0]
-        assert header == TEMPLATE_HEADER and len(header) == 38
+        assert header[:38] == TEMPLATE_HEADER and header[38:] == ["prs_MiddleName"]
+
+    def test_the_middle_name_is_in_the_core_export(self, alice):
+        person = {"first_name": "Lan", "middle_name": "Thị", "second_name": "Nguyễn"}
+        case = services.open_case(actor=alice, country="VN")
+        services.add_participant(case, actor=alice, role="victim", person=person)
+        (row,) = records(export_of(alice.organisation))
+        assert (row["prs_FirstName"], row["prs_MiddleName"], row["prs_SecondName"]) == (
+            "Lan",
+            "Thị",
+            "Nguyễn",
+        )
+
+    def test_an_accepted_referral_is_not_hidden_by_a_later_pending_one(self, alice, carol, dave):
+        case = rich_case(alice, carol)  # referred to Shelter HN, accepted by carol
+        referrals.refer(
+            case,
+            actor=alice,
+            to_organisation=dave.organisation,
+            reason="Other",
+            sections=["summary"],
+        )
+        row = records(export_of(alice.organisation))[0]
+        assert row["cas_ReferredOrganisation"] == "Shelter HN"
+        assert row["cas_ReferredPrimaryCaseWorker"] == "carol"
+        document = json.loads(text_of(export_json(cases_for_export(alice.organisation))))
+        (exported,) = document["cases"]
+        assert exported["cas_ReferredOrganisation"] == "Shelter HN"
+        assert [item["state"] for item in exported["referrals"]] == ["pending", "accepted"]
+
+    def test_a_pending_referral_is_shown_before_a_declined_one(self, alice, carol, dave):
+        case = make_case(alice, consent=ALL_CONSENT)
+        first = referrals.refer(
+            case,
+            actor=alice,
+            to_organisation=carol.organisation,
+            reason="Other",
+            sections=["summary"],
+        )
+        referrals.decline(first, actor=carol, note="No bed free.")
+        referrals.refer(
+            case,
+            actor=alice,
+            to_organisation=dave.organisation,
+            reason="Other",
+            sections=["summary"],
+        )
+        row = records(export_of(alice.organisation))[0]
+        assert row["cas_ReferredOrganisation"] == dave.organisation.name
 
     def test_extended_adds_havens_columns_after_the_38(self, alice):
         header = rows_of(export_of(alice.organisation, extended=True))[0]
-        assert header[:38] == TEMPLATE_HEADER
-        assert header[38:43] == [
+        assert header[:38] == TEMPLATE_HEADER and header[38] == "prs_MiddleName"
+        assert header[39:44] == [
             "cas_Reference",
             "cas_OpenedDate",
             "cas_ClosedDate",
@@ -199,8 +248,8 @@ class TestImportRules:
             "row 4, field prs_Birthdate: is not a date: write YYYY-MM-DD or DD/MM/YYYY",
             "row 4, field cas_IncomingReferralDate: is not a date: write YYYY-MM-DD or DD/MM/YYYY",
             "row 5, field prs_Email: is not a valid e-mail address",
-            "row 5, field prs_MobilePhone: is not an E.164 phone number: digits, an optional + "
-            "first, at most 15",
+            "row 5, field prs_MobilePhone: is not a phone number: write it as 0912 345 678 or, "
+            "with the country code, as +84 912 345 678",
             "row 6, field cas_CaseOwner: “mallory” is not a user of Hotline VN",
             "row 6, field con_Consent: is not a yes/no value: write TRUE or FALSE",
             "row 7, field vic_MethodsOfControl: “Hypnosis” is not an allowed value; use one of "
@@ -219,7 +268,7 @@ class TestImportRules:
             "cas_ClosedDate": "2024-04-01",
             "vic_AgeWhenTrafficked": "two hundred",
             "prs_NumberOfChildren": "99",
-            "prs_PrimaryLanguage": "Vietnamese",
+            "prs_PrimaryLanguage": "Tiế",
             "cas_Risk": "extreme",
             "prs_MailingLatitude": "91",
         }
@@ -251,7 +300,7 @@ class TestImportRules:
         text = csv_file(GOOD) + "alice" + "," * 37 + ",x,y\r\n"
         result = load(text, alice)
         assert [str(p) for p in result.problems] == [
-            "row 3: the row has 40 cells but the header names 38 columns"
+            "row 3: the row has 40 cells but the header names 39 columns"
         ]
 
     def test_the_templates_own_spellings_and_label_row_are_understood(self, alice):

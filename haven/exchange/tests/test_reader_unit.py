@@ -236,15 +236,20 @@ class TestYesNoAndNumbers:
 class TestContacts:
     @pytest.mark.parametrize(
         ("raw", "phone"),
-        [("+84 90-123 4567", "+84901234567"), ("(84) 90.123.4567", "84901234567"),
-         ("+66812345678", "+66812345678")],
+        [("+84 90-123 4567", "+84901234567"), ("(84) 90.123.4567", "+84901234567"),
+         ("+66812345678", "+66812345678"), ("0901 234 567", "+84901234567")],
     )  # fmt: skip
-    def test_phones_lose_their_separators(self, raw, phone):
+    def test_phones_are_read_as_the_forms_read_them_and_kept_in_e164(self, raw, phone):
         assert parse("prs_MobilePhone", raw) == phone
 
-    @pytest.mark.parametrize("raw", ["0901 234 567", "+1234567890123456", "+84 90 ext 2", "+"])
-    def test_phones_must_be_e164(self, raw):
-        assert refusal("prs_HomePhone", raw).startswith("is not an E.164 phone number")
+    @pytest.mark.parametrize(
+        "raw", ["+1234567890123456", "+84 90 ext 2", "+", '=HYPERLINK("http://x.example")']
+    )
+    def test_what_is_not_a_phone_is_refused(self, raw):
+        assert refusal("prs_HomePhone", raw) == (
+            "is not a phone number: write it as 0912 345 678 or, with the country code, as "
+            "+84 912 345 678"
+        )
 
     def test_e_mail_addresses(self):
         assert parse("prs_Email", " lan@example.org ") == "lan@example.org"
@@ -252,9 +257,12 @@ class TestContacts:
             assert refusal("prs_Email", raw) == "is not a valid e-mail address"
 
     def test_languages_are_iso_639_codes_in_lower_case(self):
-        assert parse("prs_PrimaryLanguage", "VI") == "vi"
+        assert parse("prs_PrimaryLanguage", "VI") == "vie"  # as the form stores it
+        assert parse("prs_PrimaryLanguage", "Tiếng Việt") == "vie"
         assert parse("prs_SecondaryLanguage", "khm") == "khm"
-        assert refusal("prs_PrimaryLanguage", "Vietnamese").startswith("“Vietnamese” is not an")
+        assert parse("prs_SecondaryLanguage", "MNW") == "mnw"  # well formed, not in the list
+        assert parse("prs_PrimaryLanguage", "Vietnamese") == "vie"
+        assert refusal("prs_PrimaryLanguage", "Tiế").startswith("“Tiế” is not an")
 
 
 class TestPlaces:

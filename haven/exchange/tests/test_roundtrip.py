@@ -169,7 +169,7 @@ class TestCommands:
         rich_case(alice, carol)
         call_command("export_htcds", "--org", "Hotline VN")
         out = capsys.readouterr().out
-        assert rows_of(out)[0] == TEMPLATE_HEADER and len(rows_of(out)) == 3
+        assert rows_of(out)[0] == [*TEMPLATE_HEADER, "prs_MiddleName"] and len(rows_of(out)) == 3
         target = tmp_path / "cases.json"
         call_command("export_htcds", "--format", "json", "--output", str(target))
         assert len(json.loads(target.read_text())["cases"]) == 1

@@ -7,7 +7,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from haven.exchange.columns import CORE_COLUMNS, EXTENDED_COLUMNS, Kind
+from haven.exchange.columns import CORE_COLUMNS, EXTENDED_COLUMNS, NAME_COLUMNS, Kind
 from haven.exchange.export import (
     CONSENT_ITEMS,
     CsvPlan,
@@ -27,7 +27,7 @@ from haven.exchange.values import (
 )
 from haven.lib.spreadsheets import SafeWriter, safe_cell
 
-COLUMNS = {column.name: column for column in (*CORE_COLUMNS, *EXTENDED_COLUMNS)}
+COLUMNS = {column.name: column for column in (*CORE_COLUMNS, *NAME_COLUMNS, *EXTENDED_COLUMNS)}
 READER = Reader("Hotline VN", members={}, organisations={})
 HARD_TEXT = [
     "Nguyễn Thị Ánh Tuyết",
@@ -116,7 +116,7 @@ SAMPLES = {
     Kind.COUNTRIES: ("prs_Citizenship", [["KH", "VN", "LA"]]),
     Kind.PHONE: ("prs_MobilePhone", ["+84901234567"]),
     Kind.EMAIL: ("prs_Email", ["lan@ví-dụ.vn", "lan+tag@example.org"]),
-    Kind.LANGUAGE: ("prs_PrimaryLanguage", ["vi", "khm"]),
+    Kind.LANGUAGE: ("prs_PrimaryLanguage", ["vie", "khm", "mnw"]),
     Kind.LATITUDE: ("prs_MailingLatitude", ["-12.5", "90"]),
     Kind.LONGITUDE: ("prs_MailingLongitude", ["105.8342"]),
     Kind.LOCATION: ("vic_LocationOfExploitation",
@@ -141,26 +141,28 @@ def test_every_kind_a_column_can_have_has_a_sample():
 
 
 class TestHeader:
-    def test_the_core_header_is_the_38_template_names_in_order(self):
+    def test_the_core_header_is_the_38_template_names_in_order_and_the_middle_name(self):
         header = csv_header()
-        assert len(header) == 38 and header == [column.name for column in CORE_COLUMNS]
+        assert len(header) == 39 and header[:38] == [column.name for column in CORE_COLUMNS]
+        assert header[38] == "prs_MiddleName"
         assert header[:5] == [
             "cas_CaseOwner", "prs_Salutation", "prs_FirstName", "prs_SecondName", "con_Consent",
         ]  # fmt: skip
-        assert header[-1] == "cas_ReasonForCaseClosure"
+        assert header[37] == "cas_ReasonForCaseClosure"
 
     def test_extended_adds_havens_columns_after_the_38_with_the_reference_first(self):
         header = csv_header(extended=True)
-        assert header[:38] == csv_header() and header[38] == "cas_Reference"
-        assert len(header) == len(set(header)) == 38 + len(EXTENDED_COLUMNS)
-        assert csv_columns(True)[38:] == EXTENDED_COLUMNS
+        assert header[:39] == csv_header() and header[39] == "cas_Reference"
+        assert len(header) == len(set(header)) == 39 + len(EXTENDED_COLUMNS)
+        assert csv_columns(True)[39:] == EXTENDED_COLUMNS
 
 
 NOW = datetime(2024, 5, 1, 8, 0, tzinfo=UTC)
 Answer = namedtuple("Answer", "person_id item given recorded_at withdrawn_at")
 ReferralRow = namedtuple(
     "ReferralRow",
-    "to_organisation__name receiving_case_worker__username reason sent_at details",
+    "to_organisation__name receiving_case_worker__username reason sent_at details state",
+    defaults=["accepted"],
 )
 
 
@@ -190,6 +192,23 @@ class TestOutgoing:
         assert fields["external_referred_organisation"] == "Shelter HN"
         assert fields["external_referred_case_worker"] == ""
         assert fields["external_referral_date"] == date(2024, 5, 1)
+
+    @pytest.mark.parametrize(
+        "states, chosen",
+        [
+            (["pending", "accepted"], "accepted"),
+            (["pending", "completed"], "completed"),
+            (["declined", "pending"], "pending"),
+            (["revoked", "declined"], "revoked"),
+            (["accepted", "completed"], "accepted"),
+        ],
+    )
+    def test_the_most_relevant_referral_wins_newest_first_within_a_kind(self, states, chosen):
+        rows = [
+            ReferralRow(f"Org {state}", None, "Other", NOW, "", state) for state in states
+        ]  # newest first, as the export reads them
+        case = SimpleNamespace()
+        assert outgoing(case, rows)["external_referred_organisation"] == f"Org {chosen}"
 
     def test_without_referrals_the_cases_fields_are_used(self):
         case = SimpleNamespace(

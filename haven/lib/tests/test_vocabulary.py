@@ -4,7 +4,9 @@ import json
 import subprocess
 import sys
 
+import pytest
 from django.conf import settings
+from django.utils import translation
 from django_countries import countries
 
 from haven.lib import vocabulary
@@ -69,3 +71,66 @@ def test_texts_fall_back_to_english():
     assert vocabulary.localised(texts, "vi") == "Xin chào"
     assert vocabulary.localised(texts, "th") == "Hello"
     assert vocabulary.localised({"vi": "Xin chào"}, "th") == ""
+
+
+def test_no_two_countries_share_a_name_in_any_language_on_any_select():
+    """Country selects (django-countries) show Haven's names: its own Vietnamese catalogue
+    calls Iceland and Ireland "Ai-len", Austria and Jersey "Áo", Niger and Nigeria "Nigeria"."""
+    for language in vocabulary.language_codes():
+        with translation.override(language):
+            names = [str(name) for _code, name in countries]
+        assert len(names) == len(set(names)) == 249, language
+        with translation.override(language):
+            assert dict(countries)["IS"] == vocabulary.country_name("IS", language)
+    with translation.override("vi"):
+        assert {code: dict(countries)[code] for code in ("IS", "IE", "NE", "NG")} == {
+            "IS": "Iceland",
+            "IE": "Ai-len",
+            "NE": "Niger",
+            "NG": "Nigeria",
+        }
+
+
+def test_spoken_languages_have_unique_names_and_iso_639_codes():
+    names = json.loads(vocabulary.SPOKEN_LANGUAGES_FILE.read_text(encoding="utf-8"))
+    assert len(names) >= 60
+    assert all(len(code) == 3 and code.isalpha() and code.islower() for code in names)
+    for language in vocabulary.complete_language_codes():
+        spelled = [entry[language] for entry in names.values()]
+        assert len(set(spelled)) == len(spelled), f"two languages share a name in {language}"
+    short = [entry["iso639_1"] for entry in names.values() if "iso639_1" in entry]
+    assert len(set(short)) == len(short) and all(len(code) == 2 for code in short)
+
+
+@pytest.mark.parametrize(
+    "text, code",
+    [
+        ("vie", "vie"),
+        ("VI", "vie"),
+        ("Tiếng Việt", "vie"),
+        ("tieng viet", "vie"),
+        ("Khmer", "khm"),
+        ("Tiếng Mông (H'Mông)", "hmn"),
+        ("Tiế", None),
+        ("", None),
+    ],
+)
+def test_a_spoken_language_is_found_by_code_or_name(text, code):
+    assert vocabulary.spoken_language_code(text) == code
+
+
+@pytest.mark.parametrize(
+    "text, code",
+    [
+        ("VN", "VN"),
+        ("vn", "VN"),
+        ("Việt Nam", "VN"),
+        ("viet nam", "VN"),
+        ("Ai-len", "IE"),
+        ("Iceland", "IS"),
+        ("Lào", "LA"),
+        ("Atlantis", None),
+    ],
+)
+def test_a_country_is_found_by_code_or_name(text, code):
+    assert vocabulary.country_code(text) == code

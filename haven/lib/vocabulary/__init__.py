@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from haven.lib.text import fold
+from haven.lib.text import fold, normalize
 
 
 @dataclass(frozen=True)
@@ -105,3 +105,63 @@ def country_choices(language: str, codes: tuple[str, ...] | None = None) -> list
         return [(code, country_name(code, language)) for code in codes]
     pairs = [(code, country_name(code, language)) for code in country_codes()]
     return sorted(pairs, key=lambda pair: fold(pair[1]).casefold())
+
+
+# Languages people speak (prs_PrimaryLanguage, prs_SecondaryLanguage), by ISO 639-2/639-3 code:
+# the region's languages, Viet Nam's larger minority languages and the world's most spoken.
+SPOKEN_LANGUAGES_FILE = Path(__file__).with_name("languages-iso639.json")
+
+
+@cache
+def _spoken_languages() -> dict[str, dict[str, str]]:
+    return json.loads(SPOKEN_LANGUAGES_FILE.read_text(encoding="utf-8"))
+
+
+def spoken_language_codes() -> tuple[str, ...]:
+    return tuple(_spoken_languages())
+
+
+def spoken_language_name(code: str, language: str) -> str:
+    """The name of the language `code` in `language` (English when there is none); else the code."""
+    entry = _spoken_languages().get(code.lower(), {})
+    return (
+        localised({key: value for key, value in entry.items() if key != "region"}, language) or code
+    )
+
+
+def _find(names_by_code: dict[str, list[str]], text: str) -> str | None:
+    """The code whose names include `text`: as written (any case), else without accents."""
+    for key in (lambda name: normalize(name).casefold(), lambda name: fold(name).casefold()):
+        wanted = key(text.strip())
+        found = [code for code, names in names_by_code.items() if wanted in map(key, names)]
+        if len(found) == 1:
+            return found[0]
+    return None
+
+
+def spoken_language_code(text: str) -> str | None:
+    """The ISO 639 code for a code (three letters, or the two of ISO 639-1) or a name in any
+    language Haven has names in; None when it is none of them."""
+    return _find(
+        {
+            code: [code, *(value for value in entry.values() if isinstance(value, str))]
+            for code, entry in _spoken_languages().items()
+        },
+        text,
+    )
+
+
+def spoken_language_choices(language: str, regional: bool | None = None) -> list[tuple[str, str]]:
+    """(code, name) pairs for a form, by name in `language`: all of them, or only the region's
+    (Viet Nam's and South-East Asia's languages, `regional=True`), or only the others."""
+    pairs = [
+        (code, spoken_language_name(code, language))
+        for code, entry in _spoken_languages().items()
+        if regional is None or bool(entry.get("region")) == regional
+    ]
+    return sorted(pairs, key=lambda pair: fold(pair[1]).casefold())
+
+
+def country_code(text: str) -> str | None:
+    """The ISO 3166 alpha-2 code for a code or a country's name in any language; else None."""
+    return _find({code: [code, *names.values()] for code, names in _country_names().items()}, text)

@@ -21,6 +21,7 @@ from operator import attrgetter
 from django.utils import timezone
 
 from haven.audit.services import record_event
+from haven.cases import htcds
 from haven.cases.models import (
     Case,
     Consent,
@@ -169,9 +170,20 @@ def outgoing(case, referrals) -> dict:
         return {
             "external_referred_organisation": latest.to_organisation__name,
             "external_referred_case_worker": latest.receiving_case_worker__username or "",
-            "external_referral_reason": latest.reason,
+            # A referral's reason is the sender's own words; HTCDS wants a code here, so the
+            # words go into the details, where nothing is lost.
+            "external_referral_reason": (
+                latest.reason if latest.reason in htcds.ReferralReason.values else "Other"
+            ),
             "external_referral_date": timezone.localdate(latest.sent_at),
-            "external_referral_details": latest.details,
+            "external_referral_details": "\n".join(
+                text
+                for text in (
+                    "" if latest.reason in htcds.ReferralReason.values else latest.reason,
+                    latest.details,
+                )
+                if text
+            ),
         }
     return {name: getattr(case, name) for name in OUTGOING_FIELDS}
 

@@ -17,6 +17,7 @@ from haven.accounts.models import Organisation, User
 from haven.cases import referrals, services
 from haven.cases.tests.helpers import ALL_CONSENT, make_case
 from haven.conftest import PASSWORD, current_code
+from haven.exchange.export import cases_for_export, export_csv
 from haven.lib.uploads import clean_upload
 from haven.reports import services as report_services
 from haven.reports.models import Report
@@ -109,6 +110,7 @@ def _world():
             f"{c}/screen/",
             f"{c}/tasks/new/",
             f"{c}/files/new/",
+            "/staff/cases/exchange/",
         ],
         "carol": [
             "/staff/",
@@ -141,6 +143,29 @@ def _sign_in(browser, live_server, username):  # noqa: F811
         page.click("main button[type=submit]")
     page.wait_for_url(f"{live_server.url}/en/staff/")
     return page
+
+
+def _import_preview(page, base, found):
+    """The import check page, reached by uploading a file with a problem in it."""
+    page.set_viewport_size(TABLET)
+    page.goto(base + "/staff/cases/exchange/")
+    alice = User.objects.get(username="alice")
+    exported = "".join(export_csv(cases_for_export(alice.organisation)))
+    header, row = exported.splitlines()[:2]
+    broken = row.replace("Feminine", "?")  # the second row fails on its gender
+    csv_text = "\n".join([header, row, broken]) + "\n"
+    page.set_input_files(
+        "input[name=file]",
+        files=[{"name": "cases.csv", "mimeType": "text/csv", "buffer": csv_text.encode()}],
+    )
+    page.click("main form[enctype] button[type=submit]")
+    page.locator("dl.facts").wait_for()
+    if not page.locator("input[name=token]").count():
+        found["/staff/cases/exchange/import/"] = [" ".join(page.locator("main").inner_text().split())]
+        return
+    violations = axe_violations(page)
+    if violations:
+        found["/staff/cases/exchange/import/"] = violations
 
 
 def _visit(page, base, path, viewport, found, overflow):
@@ -177,6 +202,8 @@ def test_every_staff_page_passes_axe_on_a_tablet_and_fits_a_phone(
             page.set_viewport_size(viewport)
             for path in paths[username]:
                 _visit(page, base, path, viewport, found, overflow)
+        if username == "alice":
+            _import_preview(page, f"{live_server.url}/{language}", found)
         page.close()
     report = "\n".join(f"{url}:\n  " + "\n  ".join(items) for url, items in found.items())
     assert not found, report

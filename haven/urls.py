@@ -17,6 +17,7 @@ urlpatterns += i18n_patterns(
     path("", include("haven.screening.urls")),
     path("staff/services/", include("haven.hub.staff_urls")),
     path("staff/triage/", include("haven.reports.staff_urls")),
+    path("staff/cases/exchange/", include("haven.exchange.urls")),
     path("staff/cases/", include("haven.cases.urls")),
     path("stats/", include("haven.stats.urls")),
     path("staff/stats/", include("haven.stats.staff_urls")),

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from haven.accounts.models import Organisation, User
 from haven.accounts.roles import CAPABILITIES, Capability
-from haven.cases import htcds
+from haven.cases import consent_wording, htcds
 from haven.cases.models import (
     Case,
     ConsentItem,
@@ -360,21 +360,33 @@ class ConsentVersionForm(forms.Form):
     )
 
 
+def _person_choice(person) -> str:
+    name = person.full_name
+    return f"{name} ({person.pseudonym})" if name else person.pseudonym
+
+
 class ConsentForm(ConsentVersionForm):
     person = forms.ChoiceField(label=_("Person"))
     field_order = ["person", "information_version"]
 
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)
+        # Only the owning organisation records consent, and it sees names: people are chosen
+        # by name, with the pseudonym the lists show.
         self.fields["person"].choices = [
-            (str(participant.person_id), participant.person.pseudonym)
+            (str(participant.person_id), _person_choice(participant.person))
             for participant in case.participants.exclude(role="perpetrator").select_related(
                 "person"
             )
         ]
-        for item, label in ConsentItem.choices:
+        organisation = case.organisation.name
+        for item in ConsentItem.values:
             self.fields[item] = forms.ChoiceField(
-                label=label, choices=ANSWERS, required=False, widget=forms.RadioSelect
+                label=consent_wording.question(item, organisation),
+                help_text=consent_wording.what_it_opens(item),
+                choices=ANSWERS,
+                required=False,
+                widget=forms.RadioSelect,
             )
 
     def clean(self):

@@ -20,6 +20,7 @@ from operator import attrgetter
 from django.utils import timezone
 
 from haven.audit.services import record_event
+from haven.cases import htcds
 from haven.cases.models import (
     Case,
     Consent,
@@ -181,9 +182,20 @@ def outgoing(case, referrals) -> dict:
         return {
             "external_referred_organisation": chosen.to_organisation__name,
             "external_referred_case_worker": chosen.receiving_case_worker__username or "",
-            "external_referral_reason": chosen.reason,
+            # A referral's reason is the sender's own words; HTCDS wants a code here, so the
+            # words go into the details, where nothing is lost.
+            "external_referral_reason": (
+                chosen.reason if chosen.reason in htcds.ReferralReason.values else "Other"
+            ),
             "external_referral_date": timezone.localdate(chosen.sent_at),
-            "external_referral_details": chosen.details,
+            "external_referral_details": "\n".join(
+                text
+                for text in (
+                    "" if chosen.reason in htcds.ReferralReason.values else chosen.reason,
+                    chosen.details,
+                )
+                if text
+            ),
         }
     return {name: getattr(case, name) for name in OUTGOING_FIELDS}
 

@@ -33,6 +33,7 @@ from haven.cases.models import (
     new_case_reference,
 )
 from haven.cases.services import _text as history_text
+from haven.exchange import xlsx
 from haven.exchange.columns import ImportResult, Problem
 from haven.exchange.reader import Parsed, csv_rows, parse_csv, parse_json
 
@@ -229,7 +230,17 @@ def detect_format(content: bytes, filename: str = "") -> str:
 
 
 def import_bytes(content: bytes, *, filename: str = "", **options) -> ImportResult:
-    """Import a file's content: CSV or JSON by its name, or else by its first character."""
+    """Import a file's content: an Excel workbook, CSV or JSON (by its name, or else by its
+    first bytes)."""
+    if xlsx.is_workbook(content):
+        try:
+            text = xlsx.csv_text_from_workbook(content)
+        except xlsx.NotAWorkbook:
+            problem = Problem(None, "file", _("is not an Excel workbook that can be read"))
+            return ImportResult(format="xlsx", problems=[problem], blocked=True)
+        result = import_rows(csv_rows(text), **options)
+        result.format = "xlsx"
+        return result
     fmt = detect_format(content, filename)
     try:
         text = content.decode("utf-8-sig")

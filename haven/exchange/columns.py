@@ -265,6 +265,7 @@ TEMPLATE_LABELS = frozenset(
         "Outgoing Referral Date",
         "Outgoing Referral Details",
         "Reason for Case Closure",
+        "Middle Name",  # Haven's 39th column, labelled in its workbook
     )
 )
 

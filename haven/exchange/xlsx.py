@@ -18,7 +18,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from haven.exchange.columns import CORE_COLUMNS, NAME_COLUMNS
-from haven.lib.spreadsheets import safe_cell, unguard
+from haven.lib.spreadsheets import SafeWriter, unguard
 
 # Row 2 of the template, each label above its own column (the template's row 2 puts the five
 # mailing-address labels one column off; we write them where they belong).
@@ -119,9 +119,9 @@ def csv_text_from_workbook(content: bytes) -> str:
     try:
         sheet = book.worksheets[0]
         buffer = io.StringIO()
-        writer = csv.writer(buffer)
+        writer = SafeWriter(buffer)
         for row in sheet.iter_rows(values_only=True):
-            values = ["" if value is None else safe_cell(_cell_text(value)) for value in row]
+            values = ["" if value is None else _cell_text(value) for value in row]
             while values and values[-1] == "":
                 values.pop()
             if values:

@@ -347,7 +347,8 @@ class TestConsentForm:
     def test_perpetrators_are_not_asked(self, case):
         form = forms.ConsentForm(case=case)
         victim = case.participants.get(role="victim").person
-        assert form.fields["person"].choices == [(str(victim.pk), victim.pseudonym)]
+        label = f"{victim.full_name} ({victim.pseudonym})"
+        assert form.fields["person"].choices == [(str(victim.pk), label)]
         assert set(form.fields) == {"person", "information_version", *ConsentItem.values}
 
     def test_it_turns_yes_and_no_into_answers_and_leaves_the_rest_out(self, case):

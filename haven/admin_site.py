@@ -21,14 +21,19 @@ class HavenAdminSite(admin.AdminSite):
             and user.is_authenticated
             and user.role == Role.SYSADMIN
             and user.is_verified()
+            and not user.must_change_password
         )
 
     def login(self, request, extra_context=None):
         user = request.user
-        if user.is_authenticated and not (user.role == Role.SYSADMIN and not user.is_verified()):
+        next_url = request.GET.get("next") or reverse("admin:index")
+        if user.is_authenticated and user.role == Role.SYSADMIN and user.is_verified():
+            if user.must_change_password:  # the temporary password is changed first, as anywhere
+                return redirect(f"{reverse('accounts:password')}?{urlencode({'next': next_url})}")
+            raise PermissionDenied
+        if user.is_authenticated and user.role != Role.SYSADMIN:
             raise PermissionDenied  # signed in, but not a system administrator
         # One login page for everyone, the one with two-factor.
-        next_url = request.GET.get("next") or reverse("admin:index")
         return redirect(f"{reverse('accounts:login')}?{urlencode({'next': next_url})}")
 
 

@@ -41,8 +41,9 @@ def require_capability(user, capability: Capability) -> None:
         raise PermissionDenied
 
 
-def staff_view(capability: Capability | None = None):
-    """Page decorator: signed in, second factor done, capability held; never cached."""
+def staff_view(capability: Capability | None = None, *, before_password_change: bool = False):
+    """Page decorator: signed in, second factor done, own password chosen, capability held;
+    never cached. `before_password_change`: the page a member must reach to choose it."""
 
     def decorator(view):
         @wraps(view)
@@ -53,6 +54,9 @@ def staff_view(capability: Capability | None = None):
             if not two_factor_satisfied(user):
                 query = urlencode({"next": request.get_full_path()})
                 return redirect(f"{next_two_factor_step(user)}?{query}")
+            if user.must_change_password and not before_password_change:
+                query = urlencode({"next": request.get_full_path()})
+                return redirect(f"{reverse('accounts:password')}?{query}")
             if capability is not None:
                 require_capability(user, capability)
             response = view(request, *args, **kwargs)

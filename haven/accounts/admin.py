@@ -58,6 +58,7 @@ class UserAdmin(DjangoUserAdmin):
                 username=form.cleaned_data["username"],
                 role=form.cleaned_data["role"],
                 password=form.cleaned_data["password1"],
+                temporary=True,
             )
             obj.pk = created.pk
 
@@ -71,6 +72,8 @@ class UserAdmin(DjangoUserAdmin):
                 obj=member,
                 organisation=member.organisation,
             )
+            if member != request.user:
+                services.password_reset_by_other(member, actor=request.user)
         return response
 
     def has_delete_permission(self, request, obj=None):

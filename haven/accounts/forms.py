@@ -1,10 +1,12 @@
 """Forms for signing in, two-factor, API tokens and team management."""
 
 from django import forms
+from django.contrib.auth.forms import PasswordChangeForm
 from django.utils.translation import gettext_lazy as _
 
 from haven.accounts.models import User
 from haven.accounts.roles import ASSIGNABLE_BY_ORG_ADMIN, Role
+from haven.accounts.services import RECOVERY_ALPHABET, normalise_code
 
 
 class CodeForm(forms.Form):
@@ -21,6 +23,43 @@ class CodeForm(forms.Form):
         if len(code) != 6 or not code.isdigit():
             raise forms.ValidationError(_("Enter the 6 digits shown in your authenticator app."))
         return code
+
+
+class SignInCodeForm(CodeForm):
+    """The sign-in's second step: a code from the app, or one of the recovery codes."""
+
+    code = forms.CharField(
+        label=_("6-digit code from your authenticator app, or a recovery code"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True}),
+    )
+
+    def clean_code(self):
+        code = normalise_code(self.cleaned_data["code"])
+        if len(code) == 6 and code.isdigit():
+            return code
+        if len(code) == 10 and set(code) <= set(RECOVERY_ALPHABET):
+            return code
+        raise forms.ValidationError(
+            _("Enter the 6 digits shown in your authenticator app, or one of your recovery codes.")
+        )
+
+
+class NewPasswordForm(PasswordChangeForm):
+    """A member's own password change, which must not keep the password someone gave them."""
+
+    def clean(self):
+        cleaned = super().clean()
+        new = cleaned.get("new_password2")
+        if new and new == cleaned.get("old_password"):
+            self.add_error(
+                "new_password2",
+                forms.ValidationError(
+                    _("Choose a new password, not the one you have now."),
+                    code="password_unchanged",
+                ),
+            )
+        return cleaned
 
 
 class TokenForm(forms.Form):

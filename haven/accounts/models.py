@@ -68,6 +68,9 @@ class User(AbstractUser):
     # Told to the member at their next sign-in, then reset; shown to their administrator.
     failed_sign_ins = models.PositiveIntegerField(default=0, editable=False)
     last_failed_sign_in = models.DateTimeField(null=True, blank=True, editable=False)
+    # Set when someone else chose the password (a new member, an administrator's reset): every
+    # staff page sends the member to change it first.
+    must_change_password = models.BooleanField(default=False, editable=False)
 
     objects = HavenUserManager()
 

@@ -6,6 +6,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from haven.accounts.models import ApiToken, Organisation, User, hash_token
@@ -58,7 +59,9 @@ def create_member(
     first_name: str = "",
     last_name: str = "",
     email: str = "",
+    temporary: bool = False,
 ) -> User:
+    """`temporary`: the password was chosen for the member, who must change it first."""
     user = User(
         username=username,
         organisation=organisation,
@@ -68,6 +71,7 @@ def create_member(
         email=email,
         is_staff=role == Role.SYSADMIN,
         is_superuser=role == Role.SYSADMIN,
+        must_change_password=temporary,
     )
     user.set_password(password)
     user.save()
@@ -101,11 +105,22 @@ def change_member(member: User, *, actor, **values) -> list[str]:
 
 @transaction.atomic
 def set_member_password(member: User, *, actor, password: str) -> None:
+    """A member's own change ends a forced change; anyone else's is a reset (`reset_by_other`)."""
     member.set_password(password)
-    member.save(update_fields=["password"])
+    member.must_change_password = False
+    member.save(update_fields=["password", "must_change_password"])
     record_event("user.password_set", actor=actor, obj=member, organisation=member.organisation)
     if actor != member:
-        _revoke_all_tokens(member, actor=actor)
+        password_reset_by_other(member, actor=actor)
+
+
+@transaction.atomic
+def password_reset_by_other(member: User, *, actor) -> None:
+    """After an administrator set a member's password: the member changes it at their next
+    sign-in, and API tokens made before stop working (whoever reset it may have had cause)."""
+    User.objects.filter(pk=member.pk).update(must_change_password=True)
+    member.must_change_password = True
+    _revoke_all_tokens(member, actor=actor)
 
 
 def _revoke_all_tokens(member: User, *, actor) -> None:
@@ -116,8 +131,9 @@ def _revoke_all_tokens(member: User, *, actor) -> None:
 
 @transaction.atomic
 def reset_two_factor(member: User, *, actor) -> int:
-    """Remove a member's authenticator so they enrol a new one at their next login."""
+    """Remove a member's authenticator and recovery codes so they enrol again at next login."""
     removed, _ = TOTPDevice.objects.filter(user=member).delete()
+    StaticDevice.objects.filter(user=member).delete()  # recovery codes belong to the old phone
     record_event(
         "user.two_factor_reset",
         actor=actor,
@@ -151,10 +167,50 @@ def take_failed_sign_ins(member: User) -> int:
 
 
 @transaction.atomic
-def confirm_two_factor(device: TOTPDevice) -> None:
+def confirm_two_factor(device: TOTPDevice) -> list[str]:
+    """Confirm the authenticator; returns the member's first recovery codes, to show once."""
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     record_event("auth.two_factor_enrolled", actor=device.user, obj=device.user)
+    return create_recovery_codes(device.user, actor=device.user)
+
+
+RECOVERY_CODES = 10
+RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i to mistake
+
+
+def normalise_code(code: str) -> str:
+    """What a member types (`K7M2-Q9XPA`, spaces) as stored: lower case, nothing between."""
+    return "".join(code.split()).replace("-", "").lower()
+
+
+@transaction.atomic
+def create_recovery_codes(user: User, *, actor) -> list[str]:
+    """New single-use recovery codes (django-otp's static device); the old ones stop working.
+
+    Ten codes of ten characters (49 bits each), shown once, each usable once: a code is
+    deleted as it is used (`StaticDevice.verify_token`).
+    """
+    device, _ = StaticDevice.objects.get_or_create(
+        user=user, name="Recovery codes", defaults={"confirmed": True}
+    )
+    device.token_set.all().delete()
+    codes = [
+        "".join(secrets.choice(RECOVERY_ALPHABET) for _ in range(10)) for _ in range(RECOVERY_CODES)
+    ]
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    record_event(
+        "auth.recovery_codes_created",
+        actor=actor,
+        obj=user,
+        organisation=user.organisation,
+        summary={"count": len(codes)},
+    )
+    return [f"{code[:5]}-{code[5:]}" for code in codes]
+
+
+def recovery_codes_left(user: User) -> int:
+    return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
 
 
 @transaction.atomic

@@ -8,6 +8,7 @@ urlpatterns = [
     path("login/", views.login_view, name="login"),
     path("login/verify/", views.verify_view, name="verify"),
     path("two-factor/", views.enrol_view, name="enrol"),
+    path("two-factor/recovery-codes/", views.recovery_codes, name="recovery_codes"),
     path("logout/", views.logout_view, name="logout"),
     path("password/", views.password_view, name="password"),
     path("tokens/", views.tokens, name="tokens"),

@@ -10,7 +10,6 @@ from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth import signals as auth_signals
 from django.contrib.auth.forms import AuthenticationForm
-from django.contrib.auth.forms import PasswordChangeForm as OwnPasswordForm
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
@@ -20,6 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp import match_token, user_has_device
+from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from haven.accounts import services, throttle
@@ -31,7 +31,14 @@ from haven.accounts.access import (
     staff_view,
     two_factor_satisfied,
 )
-from haven.accounts.forms import CodeForm, MemberChangeForm, MemberCreateForm, TokenForm
+from haven.accounts.forms import (
+    CodeForm,
+    MemberChangeForm,
+    MemberCreateForm,
+    NewPasswordForm,
+    SignInCodeForm,
+    TokenForm,
+)
 from haven.accounts.models import ApiToken, User
 from haven.accounts.roles import Capability
 from haven.audit.services import record_event
@@ -77,7 +84,13 @@ def _complete_login(request, user: User, device=None):
     if device is not None:
         otp_login(request, device)
     throttle.clear(user.username)
-    record_event("auth.login", actor=user, summary={"two_factor": device is not None})
+    recovery = isinstance(device, StaticDevice)
+    summary = {"two_factor": device is not None}
+    if recovery:
+        summary["recovery_code"] = True
+    record_event("auth.login", actor=user, summary=summary)
+    if recovery:
+        _recovery_code_used(request, user)
     failures = services.take_failed_sign_ins(user)
     if failures:
         messages.warning(
@@ -91,6 +104,23 @@ def _complete_login(request, user: User, device=None):
             )
             % {"count": failures},
         )
+
+
+def _recovery_code_used(request, user: User) -> None:
+    left = services.recovery_codes_left(user)
+    messages.warning(
+        request,
+        ngettext(
+            "You signed in with a recovery code. It cannot be used again: %(count)d code is "
+            "left. If you lost your phone, ask your organisation's administrator to reset "
+            "your two-factor sign-in.",
+            "You signed in with a recovery code. It cannot be used again: %(count)d codes are "
+            "left. If you lost your phone, ask your organisation's administrator to reset "
+            "your two-factor sign-in.",
+            left,
+        )
+        % {"count": left},
+    )
 
 
 def _second_factor_failed(request, user: User):
@@ -188,7 +218,7 @@ def verify_view(request):
         request.session.pop(PENDING_KEY, None)
         return lockout_response(request)
 
-    form = CodeForm(request.POST or None)
+    form = SignInCodeForm(request.POST or None)
     wait = throttle.wait_seconds(user.username) if request.method == "POST" else 0
     if wait:
         return _slow_down(request, "accounts/verify.html", form, next_url, wait)
@@ -260,11 +290,13 @@ def enrol_view(request):
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["code"]):
-            services.confirm_two_factor(device)
+            codes = services.confirm_two_factor(device)
             request.session.pop(ENROL_KEY, None)
             _complete_login(request, user, device)
             messages.success(request, _("Two-factor sign-in is set up."))
-            return redirect(next_url)
+            # Shown in this answer only, never stored where a later page could show them again.
+            context = {"codes": codes, "next": next_url, "first": True}
+            return render(request, "accounts/recovery_codes.html", context)
         _second_factor_failed(request, user)
         form.add_error(
             "code",
@@ -294,17 +326,34 @@ def home(request):
     return render(request, "accounts/home.html", context)
 
 
-@staff_view()
+@staff_view(before_password_change=True)
 def password_view(request):
-    form = OwnPasswordForm(request.user, request.POST or None)
+    form = NewPasswordForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.set_member_password(
             request.user, actor=request.user, password=form.cleaned_data["new_password1"]
         )
         update_session_auth_hash(request, request.user)
         messages.success(request, _("Your password was changed."))
-        return redirect("accounts:home")
-    return render(request, "accounts/password.html", {"form": form})
+        return redirect(_next_url(request))
+    context = {
+        "form": form,
+        "next": _next_url(request),
+        "forced": request.user.must_change_password,
+    }
+    return render(request, "accounts/password.html", context)
+
+
+@staff_view()
+def recovery_codes(request):
+    """How many recovery codes are left; a POST makes ten new ones and shows them once."""
+    if not TOTPDevice.objects.filter(user=request.user, confirmed=True).exists():
+        return redirect("accounts:enrol")
+    if request.method == "POST":
+        codes = services.create_recovery_codes(request.user, actor=request.user)
+        return render(request, "accounts/recovery_codes.html", {"codes": codes})
+    left = services.recovery_codes_left(request.user)
+    return render(request, "accounts/recovery_codes.html", {"left": left})
 
 
 @staff_view()
@@ -356,7 +405,11 @@ def add_member(request, organisation_id):
     if request.method == "POST" and form.is_valid():
         password = services.generate_password()
         member = services.create_member(
-            actor=request.user, organisation=org, password=password, **form.cleaned_data
+            actor=request.user,
+            organisation=org,
+            password=password,
+            temporary=True,
+            **form.cleaned_data,
         )
         context = {"member": member, "password": password, "organisation": org}
         return render(request, "accounts/member_created.html", context)

@@ -68,6 +68,7 @@ def watch(page):
 
 
 PHONE = {"width": 360, "height": 740}
+TABLET = {"width": 768, "height": 1024}  # staff pages are checked at this width
 
 
 def axe_violations(page) -> list[str]:
@@ -125,8 +126,44 @@ def test_enrolment_shows_a_scannable_code(browser, live_server, personas):
     device = TOTPDevice.objects.get(user__username="bob")
     page.fill("input[name=code]", f"{totp(device.bin_key):06d}")
     page.click("main button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/vi/staff/")
+    # The recovery codes, shown once in the answer, then on to the staff home.
+    assert page.locator("ol.codes code").count() == 10
     assert "Đã thiết lập xong đăng nhập hai lớp." in page.content()
+    page.set_viewport_size(TABLET)
+    assert_accessible(page)
+    page.click("text=Tôi đã cất giữ các mã. Tiếp tục")
+    page.wait_for_url(f"{live_server.url}/vi/staff/")
+    assert problems == []
+
+
+def test_a_member_whose_password_was_reset_chooses_a_new_one_first(browser, live_server, personas):
+    from haven.accounts.services import set_member_password
+
+    alice = User.objects.get(username="alice")
+    set_member_password(alice, actor=User.objects.get(username="oscar"), password=PASSWORD)
+    device = TOTPDevice.objects.get(user=alice)
+    page = browser.new_page()
+    page.set_viewport_size(TABLET)
+    problems = watch(page)
+    page.goto(f"{live_server.url}/vi/staff/cases/")
+    page.fill("input[name=username]", "alice")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_url("**/staff/login/verify/**")
+    assert_accessible(page)
+    code = f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):06d}"
+    page.fill("input[name=code]", code)
+    page.click("main button[type=submit]")
+    page.wait_for_url("**/vi/staff/password/**")
+    assert "Trước khi tiếp tục, hãy tự chọn mật khẩu" in page.content()
+    assert_accessible(page)
+    page.fill("input[name=old_password]", PASSWORD)
+    page.fill("input[name=new_password1]", "mot-cau-mat-khau-dai-hon-42")
+    page.fill("input[name=new_password2]", "mot-cau-mat-khau-dai-hon-42")
+    page.click("main button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/vi/staff/cases/")
+    alice.refresh_from_db()
+    assert not alice.must_change_password
     assert problems == []
 
 
@@ -247,3 +284,36 @@ def test_quick_exit_leaves_and_back_does_not_return(browser, live_server, person
     page.wait_for_url("https://neutral.example/")
     page.go_back()
     assert page.url == "about:blank"  # the self-check is no longer in the history
+
+
+def test_the_transfer_form_says_what_moves(browser, live_server, personas):
+    from haven.cases import referrals, services
+    from haven.cases.models import Case, Section
+    from haven.cases.tests.helpers import ALL_CONSENT, make_case
+    from haven.conftest import sign_in
+
+    alice, carol = User.objects.get(username="alice"), User.objects.get(username="carol")
+    case = make_case(alice, consent=ALL_CONSENT)
+    referral = referrals.refer(
+        case, actor=alice, to_organisation=carol.organisation, reason="Shelter",
+        sections=list(Section.values), details="Cần chỗ ở an toàn.",
+    )  # fmt: skip
+    referrals.accept(referral, actor=carol)
+    services.add_note(case, actor=alice, body="Chỉ nội bộ.")
+    from django.test import Client
+
+    session = sign_in(Client(), alice).cookies["haven_session"].value
+    browser.add_cookies([{"name": "haven_session", "value": session, "url": live_server.url}])
+    page = browser.new_page()
+    page.set_viewport_size(TABLET)
+    problems = watch(page)
+    page.goto(f"{live_server.url}/vi/staff/cases/{case.pk}/")
+    page.click("summary:has-text('Bàn giao hồ sơ')")
+    assert page.locator("input[name=notes]").is_checked() is False
+    assert_accessible(page)
+    page.check("input[name=confirm]")
+    page.click("form[action*=transfer] button[type=submit]")
+    page.wait_for_url("**/vi/staff/cases/")
+    assert "không được bàn giao" in page.content()
+    assert Case.objects.get(pk=case.pk).organisation == carol.organisation
+    assert problems == []

@@ -58,6 +58,7 @@ def _forms(alice, oscar, bob, hotline, token):
             {"old_password": PASSWORD, "new_password1": "x" * 20, "new_password2": "x" * 20},
         ),
         (alice, "/en/staff/tokens/", {"name": "t", "valid_days": "30"}),
+        (alice, "/en/staff/two-factor/recovery-codes/", {}),
         (alice, f"/en/staff/tokens/{token.pk}/revoke/", {}),
         (
             oscar,

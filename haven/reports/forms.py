@@ -154,9 +154,10 @@ class ReceiptForm(forms.Form):
 
 class FollowUpForm(ReceiptForm):
     body = forms.CharField(
-        label=_("Add information or answer"),
-        widget=forms.Textarea(attrs={"rows": 4}),
+        label=_("What do you want to add or answer?"),
+        widget=forms.Textarea(attrs={"rows": 4, "autocomplete": "off"}),
         max_length=10_000,
+        required=False,
     )
     files = ReportForm.base_fields["files"]
 
@@ -167,11 +168,19 @@ class FollowUpForm(ReceiptForm):
     def clean_files(self):
         return clean_files(self.files_list)
 
+    def clean(self):
+        data = super().clean()
+        if not self.errors and not data.get("body", "").strip() and not data.get("files"):
+            self.add_error("body", _("Write something or add a file."))
+        return data
+
 
 class ReporterMessageForm(forms.Form):
     """A reporter's message through the API, where the receipt comes in a header."""
 
-    body = FollowUpForm.base_fields["body"]
+    body = forms.CharField(
+        label=_("What do you want to add or answer?"), widget=forms.Textarea, max_length=10_000
+    )
 
 
 class StatusForm(forms.Form):

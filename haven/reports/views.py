@@ -17,7 +17,7 @@ from haven.lib.public_forms import form_token, public_form
 from haven.lib.ratelimit import begin_attempt, forgive, hit
 from haven.reports import services
 from haven.reports.forms import DangerForm, FollowUpForm, ReceiptForm, ReportForm
-from haven.reports.models import Message
+from haven.reports.presenters import reporter_answers, reporter_thread
 from haven.reports.receipts import (
     RECEIPT_LIMITS,
     RECEIPT_SCOPE,
@@ -108,15 +108,14 @@ def new(request):
 
 
 def _status_page(request, report, receipt, form=None, status=200, added=False):
-    # Not "messages": base.html shows Django's messages framework under that name.
-    thread = report.messages.filter(internal=False).prefetch_related("attachments")
     context = {
         "report": report,
         "status_text": services.reporter_status(report),
-        "thread": thread,
+        "answers": reporter_answers(report),
+        # Not "messages": base.html shows Django's messages framework under that name.
+        "thread": reporter_thread(report),
         "receipt": receipt,
         "form": form or FollowUpForm(initial={"receipt": receipt}),
-        "Author": Message.Author,
         "added": added,
     }
     return _page(request, "reports/status.html", context, status=status)
@@ -148,6 +147,7 @@ def follow_up(request):
     forgive(request, RECEIPT_SCOPE)
     shown = format_receipt(receipt)
     if "body" not in request.POST:
+        services.record_reporter_visit(report)
         return _status_page(request, report, shown)
     form = FollowUpForm(request.POST, files_list=request.FILES.getlist("files"))
     if not form.is_valid():

@@ -34,7 +34,7 @@ class ThreadItem:
 
 
 def describe_file(attachment: Attachment) -> str:
-    """"photo, 120 KB": what kind of file, and how big, never its name (it was not kept)."""
+    """ "photo, 120 KB": what kind of file, and how big, never its name (it was not kept)."""
     kind = FILE_KINDS.get(attachment.kind, _("file"))
     size = number_format(max(1, round(attachment.size / 1024)), force_grouping=True)
     return _("%(kind)s, %(size)s KB") % {"kind": kind, "size": size}

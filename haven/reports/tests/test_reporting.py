@@ -290,9 +290,7 @@ class TestFollowUp:
 
     def test_adding_needs_the_form_token(self, client, filed):
         report, receipt = filed
-        response = client.post(
-            FOLLOW_UP, {"form_token": "forged", "receipt": receipt, "body": "x"}
-        )
+        response = client.post(FOLLOW_UP, {"form_token": "forged", "receipt": receipt, "body": "x"})
         assert response.status_code == 403 and not report.messages.exists()
 
     def test_the_reporter_adds_information(self, client, filed):

@@ -4,9 +4,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.utils.formats import number_format
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from haven.lib import vocabulary
 from haven.reports.models import Attachment, Exploitation, Message, Report

@@ -75,7 +75,8 @@ class ReportForm(forms.Form):
         initial="unknown",
     )
     exploitation_types = forms.MultipleChoiceField(
-        label=_("What do you think is happening? (choose any)"),
+        label=_("What do you think is happening?"),
+        help_text=_("Choose all that fit, or none."),
         choices=Exploitation.choices,
         widget=forms.CheckboxSelectMultiple,
         required=False,
@@ -96,7 +97,38 @@ class ReportForm(forms.Form):
         required=False,
     )
 
+    # The form is walked one step at a time: each step's fields, in order (templates/reports/new.html).
+    STEPS = (
+        ("where", ("country", "province", "when", "danger_now")),
+        ("what", ("description", "exploitation_types")),
+        ("who", ("people_count", "children_involved")),
+        ("contact", ("contact",)),
+    )
+
+    @classmethod
+    def multiple_fields(cls) -> list[str]:
+        return [
+            name
+            for name, field in cls.base_fields.items()
+            if isinstance(field, forms.MultipleChoiceField)
+        ]
+
+    def steps(self) -> list[dict]:
+        """Each step with its number, bound fields and neighbours, for the template."""
+        names = [step for step, _fields in self.STEPS]
+        return [
+            {
+                "name": step,
+                "number": number,
+                "fields": [self[field] for field in fields],
+                "previous": names[number - 2] if number > 1 else "",
+                "next": names[number] if number < len(names) else "",
+            }
+            for number, (step, fields) in enumerate(self.STEPS, start=1)
+        ]
+
     def __init__(self, *args, files_list=None, **kwargs):
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.files_list = files_list or []
         for name in ("description", "province", "when", "contact", "people_count"):

@@ -22,6 +22,7 @@ FILE_KINDS = {
 class Answer:
     question: str
     answer: str
+    step: str = ""  # the step of the report form where it is asked (for "Change")
 
 
 @dataclass(frozen=True)
@@ -39,28 +40,55 @@ def describe_file(attachment: Attachment) -> str:
     return _("%(kind)s, %(size)s KB") % {"kind": kind, "size": size}
 
 
-def reporter_answers(report: Report) -> list[Answer]:
-    """What the reporter sent, question by question, skipping what they left empty."""
+def answers_of(values: dict, files: list[str], *, unanswered: str = "") -> list[Answer]:
+    """Answers of the report form (cleaned values) question by question, in the form's order.
+
+    Without `unanswered`, questions left empty are skipped; with it, they say so.
+    """
     yes_no = {True: _("Yes"), False: _("No"), None: _("I don't know")}
     kinds = dict(Exploitation.choices)
+    country = values.get("country") or ""
+    contact = values.get("contact") or (_("You chose to stay anonymous.") if not unanswered else "")
     rows = [
-        (_("Is someone in danger right now?"), yes_no[report.danger_now]),
-        (_("Country"), vocabulary.country_name(report.country.code, get_language() or "en")),
-        (_("Province or city"), report.province),
-        (_("When did it happen?"), report.when),
-        (_("What happened?"), report.description),
-        (_("How many people are at risk?"), report.people_count or ""),
-        (_("Are there children among them?"), yes_no[report.children_involved]),
+        ("where", _("Is someone in danger right now?"), yes_no[bool(values.get("danger_now"))]),
+        ("where", _("Country"), vocabulary.country_name(country, get_language() or "en")),
+        ("where", _("Province or city"), values.get("province")),
+        ("where", _("When did it happen?"), values.get("when")),
+        ("what", _("What happened?"), values.get("description")),
         (
+            "what",
             _("What do you think is happening?"),
-            "; ".join(str(kinds[code]) for code in report.exploitation_types if code in kinds),
+            "; ".join(
+                str(kinds[code]) for code in values.get("exploitation_types") or [] if code in kinds
+            ),
         ),
-        (_("How we can contact you"), report.contact or _("You chose to stay anonymous.")),
+        ("who", _("How many people are at risk?"), values.get("people_count")),
+        ("who", _("Are there children among them?"), yes_no[values.get("children_involved")]),
+        ("contact", _("How we can contact you"), contact),
     ]
-    files = [describe_file(a) for a in report.attachments.all() if a.message_id is None]
     if files:
-        rows.append((_("Files"), "; ".join(files)))
-    return [Answer(question, str(answer)) for question, answer in rows if answer not in ("", None)]
+        rows.append(("files", _("Files"), "; ".join(files)))
+    return [
+        Answer(question, str(answer) if answer not in ("", None) else unanswered, step)
+        for step, question, answer in rows
+        if unanswered or answer not in ("", None)
+    ]
+
+
+def reporter_answers(report: Report) -> list[Answer]:
+    """What the reporter sent, skipping what they left empty."""
+    values = {
+        name: getattr(report, name)
+        for name in ("danger_now", "province", "when", "description", "people_count")
+    }
+    values.update(
+        country=report.country.code,
+        children_involved=report.children_involved,
+        exploitation_types=report.exploitation_types,
+        contact=report.contact,
+    )
+    files = [describe_file(a) for a in report.attachments.all() if a.message_id is None]
+    return answers_of(values, files)
 
 
 def reporter_thread(report: Report) -> list[ThreadItem]:

@@ -64,8 +64,15 @@ def _forms(page, base: str, found: dict) -> None:
     page.click("main button[type=submit]")
     page.locator("textarea[name=description]").wait_for()
     _check(page, found)
+    page.click("#step-where a.button")  # one step per screen on a phone
     page.fill("textarea[name=description]", "Có ba cô gái bị nhốt trong xưởng may.")
-    page.click("main button[type=submit]")
+    page.click("#step-what a.button")
+    _check(page, found)
+    page.click("#step-who a.button")
+    page.click("button.to-check")
+    page.locator("button.send").wait_for()
+    _check(page, found)  # check your answers
+    page.click("button.send")
     receipt = page.locator("#receipt").inner_text()
     _check(page, found)
     page.goto(f"{base}/report/follow-up/")

@@ -62,7 +62,7 @@ def _forms(page, base: str, found: dict) -> None:
     page.goto(f"{base}/report/")
     page.check("input[name=danger_now][value=yes]")
     page.click("main button[type=submit]")
-    page.locator("textarea[name=description]").wait_for()
+    page.locator("#step-where").wait_for()
     _check(page, found)
     page.click("#step-where a.button")  # one step per screen on a phone
     page.fill("textarea[name=description]", "Có ba cô gái bị nhốt trong xưởng may.")

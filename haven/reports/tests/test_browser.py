@@ -1,10 +1,13 @@
 """The report form walked in Chromium on a 360-pixel phone: one step per screen, check your
 answers, Back and Forward, with and without JavaScript; then the follow-up page. axe-core on each."""
 
+import io
 import os
+import random
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from haven.conftest import CONTENT
 from haven.hub.content import load_content
@@ -27,6 +30,13 @@ def shoot(page, name: str) -> None:
     if SHOTS:
         SHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def big_photo(path: Path) -> None:
+    """A 2,400 by 1,800 photo of a few megabytes, with location data, as a phone takes it."""
+    image = Image.frombytes("RGB", (2400, 1800), random.Random(13).randbytes(2400 * 1800 * 3))
+    image.save(path, "JPEG", quality=90)
+    path.with_name("small.jpg").write_bytes(jpeg_with_gps())
 
 
 def accessible(page, javascript: bool = True) -> None:
@@ -69,7 +79,11 @@ def walk_to_check(page, base: str, name: str, javascript: bool) -> None:
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
 def test_a_report_one_step_at_a_time_checked_then_sent(
-    browser, live_server, personas, tmp_path, javascript
+    browser,  # noqa: F811
+    live_server,
+    personas,  # noqa: F811
+    tmp_path,
+    javascript,
 ):
     load_content(CONTENT)
     context = browser.browser.new_context(java_script_enabled=javascript, viewport=PHONE)
@@ -93,13 +107,21 @@ def test_a_report_one_step_at_a_time_checked_then_sent(
     page.click("button.to-check")
     assert "bốn cô gái" in page.inner_text("main") and "tối qua" in page.inner_text("main")
     photo = tmp_path / "IMG_2041.jpg"
-    photo.write_bytes(jpeg_with_gps())
+    big_photo(photo)
+    requests = []
+    page.on("request", lambda request: requests.append((request.resource_type, request.url)))
+    assert page.locator("form .upload-progress").count() == (1 if javascript else 0)
     page.set_input_files("input[name=files]", str(photo))
     page.click("button.send")
     receipt = page.locator("#receipt").inner_text()
     report = Report.objects.get()
     assert report.description.startswith("Có bốn") and report.when == "tối qua"
     assert report.attachments.count() == 1 and report.people_count == 3
+    stored = Image.open(io.BytesIO(report.attachments.get().data))
+    if javascript:  # shrunk in the browser, then sent with a progress bar
+        assert max(stored.size) == 1600 and ("xhr", f"{base}/report/new/") in requests
+    else:  # the plain upload still works
+        assert stored.size == (2400, 1800)
     shoot(page, f"{name}-6-receipt")
     accessible(page, javascript)
 
@@ -112,8 +134,9 @@ def test_a_report_one_step_at_a_time_checked_then_sent(
     shoot(page, f"{name}-7-follow-up")
     accessible(page, javascript)
     page.fill("textarea[name=body]", "Họ chuyển đi tối nay.")
-    page.set_input_files("input[name=files]", str(photo))
+    page.set_input_files("input[name=files]", str(tmp_path / "small.jpg"))
     page.click("main form button[type=submit]")
+    page.locator(".notice").wait_for()
     assert "Họ chuyển đi tối nay." in page.inner_text("main")
     assert report.messages.get().attachments.count() == 1
     assert page.context.cookies() == []
@@ -121,7 +144,7 @@ def test_a_report_one_step_at_a_time_checked_then_sent(
     context.close()
 
 
-def test_a_missing_answer_is_shown_at_the_top_with_a_link_to_it(browser, live_server, personas):
+def test_a_missing_answer_is_shown_at_the_top_with_a_link_to_it(browser, live_server, personas):  # noqa: F811
     context = browser.browser.new_context(viewport=PHONE)
     page = context.new_page()
     page.goto(f"{live_server.url}/en/report/new/")

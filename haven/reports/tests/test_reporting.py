@@ -251,7 +251,7 @@ class TestFollowUp:
         assert "2026-12-04" not in html and "2026-12-05" not in html
         assert 'class="messages"' not in html  # nothing leaks into the site-wide notices
         assert "<strong>Bạn</strong>" in main and "<strong>Cán bộ</strong>" in main
-        assert "05 tháng 12 năm 2026" in main  # the local date, in words
+        assert "05/12/2026" in main  # the local date, as Vietnamese write it
 
     def test_the_reporter_sees_what_they_sent_in_words(self, client, filed):
         report, receipt = filed

@@ -2,8 +2,8 @@
 words for values."""
 
 import csv
-import itertools
 import io
+import itertools
 import re
 from collections import Counter
 

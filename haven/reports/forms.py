@@ -54,6 +54,7 @@ class ReportForm(forms.Form):
         help_text=_("Tell us what you saw or know, in your own words. Names and places help."),
         widget=forms.Textarea(attrs={"rows": 6}),
         max_length=10_000,
+        error_messages={"required": _("Tell us what happened, even in a few words.")},
     )
     country = forms.ChoiceField(label=_("Country"), choices=country_choices, required=False)
     province = forms.CharField(

@@ -25,8 +25,9 @@ from haven.stats.figures import CACHE_SECONDS, StatsError, cached_figure, parse_
 from haven.stats.labels import value_label
 from haven.stats.models import CASES, Format, Source
 from haven.stats.projection import refresh_cases
-from haven.stats.variables import FLAG, LAYOUTS
+from haven.stats.variables import AGE_BANDS, FLAG, LAYOUTS, TRAFFICK_MONTHS
 
+IN_ORDER = {value: index for index, value in enumerate(AGE_BANDS + TRAFFICK_MONTHS)}
 PUBLIC_FIGURES = [
     ("yearOfRegistration", "series", gettext_lazy("Identified victims by year of registration")),
     ("gender", "bar", gettext_lazy("Identified victims by gender")),
@@ -62,13 +63,19 @@ def present(figure, kind: str, title, by: str) -> dict:
     if kind == "series":
         result["chart"] = charts.time_series([(row["label"], row["cell"]) for row in rows])
     elif kind == "bar":
-        rows.sort(
-            key=lambda row: (
-                row["cell"]["count"] is None,
-                -(row["cell"]["count"] or 0),
-                row["label"],
+        values = [cell[first.name] for cell in figure.cells]
+        if values and all(value in IN_ORDER for value in values):
+            # Age bands and durations read in their own order, youngest first.
+            order = {id(cell): IN_ORDER[cell[first.name]] for cell in figure.cells}
+            rows.sort(key=lambda row: order[id(row["cell"])])
+        else:
+            rows.sort(
+                key=lambda row: (
+                    row["cell"]["count"] is None,
+                    -(row["cell"]["count"] or 0),
+                    row["label"],
+                )
             )
-        )
         result["chart"] = charts.bar_chart([(row["label"], row["cell"]) for row in rows])
     else:
         result.update(_flow(figure))

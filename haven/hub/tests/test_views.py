@@ -97,7 +97,7 @@ class TestHelpPages:
     def test_viet_nam_has_a_click_to_call_111(self, client):
         html = client.get("/vi/help/vn/").content.decode()
         assert 'href="tel:111"' in html
-        assert "Haven kiểm tra lần cuối: " in html and "ngày Ngày" not in html
+        assert "Haven kiểm tra lần cuối ngày " in html and "ngày Ngày" not in html
 
     def test_unconfirmed_numbers_say_so_calmly(self, client):
         html = client.get("/en/help/la/").content.decode()

@@ -132,7 +132,9 @@ class TestSubmit:
     def test_a_missing_description_is_explained_and_nothing_stored(self, client):
         response = client.post(NEW, report_data(description=""))
         assert response.status_code == 422
-        assert "Trường này là bắt buộc" in response.content.decode()
+        html = response.content.decode()
+        assert "Hãy kể điều đã xảy ra, dù chỉ vài chữ." in html  # in the user's language
+        assert 'href="#id_description"' in html  # the error summary links to the field
         assert not Report.objects.exists()
 
     def test_a_bad_attachment_stops_the_whole_report(self, client):

@@ -20,8 +20,17 @@ def main() -> None:
 
     django.setup()
     from haven.screening.joboffers import check_job_offer
-    from haven.screening.tests.jobtexts import job_texts, measure
+    from haven.screening.tests.jobtexts import corpus, job_texts, measure
 
+    for name in ("dev", "held-out"):
+        for language in ("vi", "en", None):
+            chosen = [t for t in corpus(name) if language is None or t["lang"] == language]
+            figures = measure(chosen)
+            print(
+                f"corpus {name:<8} {language or 'all':<4} texts {figures.texts:>3}  "
+                f"high: precision {figures.precision:.2f}  recall {figures.recall:.2f} "
+                f"({figures.true_positives}/{figures.scams})"
+            )
     texts = job_texts()
     for language in ("vi", "en", None):
         chosen = [t for t in texts if language is None or t["lang"] == language]

@@ -390,6 +390,8 @@ LANGUAGE_CODE = env_choice(
 )
 LANGUAGES = django_languages()
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates and numbers as each language writes them (05/12/2026 and 31,2 % in Vietnamese).
+FORMAT_MODULE_PATH = ["haven.formats"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = os.environ.get("HAVEN_TIME_ZONE", "").strip() or "Asia/Ho_Chi_Minh"

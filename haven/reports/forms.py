@@ -54,6 +54,7 @@ class ReportForm(forms.Form):
         help_text=_("Tell us what you saw or know, in your own words. Names and places help."),
         widget=forms.Textarea(attrs={"rows": 6}),
         max_length=10_000,
+        error_messages={"required": _("Tell us what happened, even in a few words.")},
     )
     country = forms.ChoiceField(label=_("Country"), choices=country_choices, required=False)
     province = forms.CharField(
@@ -75,7 +76,8 @@ class ReportForm(forms.Form):
         initial="unknown",
     )
     exploitation_types = forms.MultipleChoiceField(
-        label=_("What do you think is happening? (choose any)"),
+        label=_("What do you think is happening?"),
+        help_text=_("Choose all that fit, or none."),
         choices=Exploitation.choices,
         widget=forms.CheckboxSelectMultiple,
         required=False,
@@ -96,7 +98,38 @@ class ReportForm(forms.Form):
         required=False,
     )
 
+    # The form is walked one step at a time: each step's fields, in order (templates/reports/new.html).
+    STEPS = (
+        ("where", ("country", "province", "when", "danger_now")),
+        ("what", ("description", "exploitation_types")),
+        ("who", ("people_count", "children_involved")),
+        ("contact", ("contact",)),
+    )
+
+    @classmethod
+    def multiple_fields(cls) -> list[str]:
+        return [
+            name
+            for name, field in cls.base_fields.items()
+            if isinstance(field, forms.MultipleChoiceField)
+        ]
+
+    def steps(self) -> list[dict]:
+        """Each step with its number, bound fields and neighbours, for the template."""
+        names = [step for step, _fields in self.STEPS]
+        return [
+            {
+                "name": step,
+                "number": number,
+                "fields": [self[field] for field in fields],
+                "previous": names[number - 2] if number > 1 else "",
+                "next": names[number] if number < len(names) else "",
+            }
+            for number, (step, fields) in enumerate(self.STEPS, start=1)
+        ]
+
     def __init__(self, *args, files_list=None, **kwargs):
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.files_list = files_list or []
         for name in ("description", "province", "when", "contact", "people_count"):
@@ -154,9 +187,10 @@ class ReceiptForm(forms.Form):
 
 class FollowUpForm(ReceiptForm):
     body = forms.CharField(
-        label=_("Add information or answer"),
-        widget=forms.Textarea(attrs={"rows": 4}),
+        label=_("What do you want to add or answer?"),
+        widget=forms.Textarea(attrs={"rows": 4, "autocomplete": "off"}),
         max_length=10_000,
+        required=False,
     )
     files = ReportForm.base_fields["files"]
 
@@ -167,11 +201,19 @@ class FollowUpForm(ReceiptForm):
     def clean_files(self):
         return clean_files(self.files_list)
 
+    def clean(self):
+        data = super().clean()
+        if not self.errors and not data.get("body", "").strip() and not data.get("files"):
+            self.add_error("body", _("Write something or add a file."))
+        return data
+
 
 class ReporterMessageForm(forms.Form):
     """A reporter's message through the API, where the receipt comes in a header."""
 
-    body = FollowUpForm.base_fields["body"]
+    body = forms.CharField(
+        label=_("What do you want to add or answer?"), widget=forms.Textarea, max_length=10_000
+    )
 
 
 class StatusForm(forms.Form):

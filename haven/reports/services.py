@@ -119,6 +119,11 @@ def find_by_receipt(receipt: str) -> Report | None:
     return Report.objects.filter(receipt_hash=hash_receipt(receipt)).first()
 
 
+def record_reporter_visit(report: Report) -> None:
+    """The reporter opened their report with the receipt: audited like any view of a report."""
+    record_event("report.reporter_opened", obj=report)
+
+
 def _touch(report: Report, **fields) -> None:
     fields = {"last_activity": timezone.now(), "purge_warned_at": None, **fields}
     for name, value in fields.items():

@@ -6,5 +6,6 @@ app_name = "reports"
 urlpatterns = [
     path("", views.start, name="start"),
     path("new/", views.new, name="new"),
+    path("check/", views.check, name="check"),
     path("follow-up/", views.follow_up, name="follow_up"),
 ]

@@ -17,7 +17,7 @@ from haven.lib.public_forms import form_token, public_form
 from haven.lib.ratelimit import begin_attempt, forgive, hit
 from haven.reports import services
 from haven.reports.forms import DangerForm, FollowUpForm, ReceiptForm, ReportForm
-from haven.reports.models import Message
+from haven.reports.presenters import answers_of, reporter_answers, reporter_thread
 from haven.reports.receipts import (
     RECEIPT_LIMITS,
     RECEIPT_SCOPE,
@@ -78,46 +78,94 @@ def start(request):
     return _page(request, "reports/start.html", {"form": form}, status=422 if form.errors else 200)
 
 
+CARRIED_OUT = {"form_token", "change", "files"}
+
+
+def _limits() -> dict:
+    """Said before the upload, not after."""
+    return {"max_files": settings.HAVEN_MAX_ATTACHMENTS, "max_mb": settings.HAVEN_ATTACHMENT_MAX_MB}
+
+
+def _carried(post) -> list[tuple[str, str]]:
+    """The answers so far, as hidden fields: nothing is stored before "Send"."""
+    return [
+        (name, value)
+        for name, values in post.lists()
+        if name not in CARRIED_OUT
+        for value in values
+    ]
+
+
+def _answers_so_far(post) -> dict:
+    multiple = set(ReportForm.multiple_fields())
+    return {name: values if name in multiple else values[-1] for name, values in post.lists()}
+
+
+def _check_page(request, form, status=200):
+    answers = answers_of(form.cleaned_data, [], unanswered=_("Not answered"))
+    context = {"form": form, "answers": answers, "carried": _carried(request.POST), **_limits()}
+    return _page(request, "reports/check.html", context, status=status)
+
+
+@public_form
+@require_http_methods(["POST"])
+def check(request):
+    """Check your answers (or change one): the answers come and go in the form, never stored."""
+    if "change" in request.POST:
+        form = ReportForm(initial=_answers_so_far(request.POST))
+        return _page(request, "reports/new.html", {"form": form})
+    form = ReportForm(request.POST)
+    if not form.is_valid():
+        return _page(request, "reports/new.html", {"form": form}, status=422)
+    return _check_page(request, form)
+
+
 @public_form
 @require_http_methods(["GET", "POST"])
 def new(request):
-    if request.method == "POST":
-        # Counted before the (costly) checks of the files, so bad posts cannot be free.
-        verdict = hit(request, "report", settings.HAVEN_REPORTS_PER_HOUR, 3600)
-        if not verdict.allowed:
-            return _too_many(request, verdict.retry_after)
-        form = ReportForm(request.POST, files_list=request.FILES.getlist("files"))
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                language = get_language() or settings.LANGUAGE_CODE
-                report, receipt = services.submit_report(
-                    services.NewReport.of({**data, "language": language}), data["files"]
-                )
-            except DatabaseError:
-                # Nothing was stored (one transaction): say so plainly, keep what they wrote.
-                form.add_error(None, not_saved_message())
-                return _page(request, "reports/new.html", {"form": form}, status=503)
-            nationality = default_nationality(language)
-            lines = emergency_lines(report.country, nationality) if report.danger_now else None
-            context = {"receipt": format_receipt(receipt), "lines": lines}
-            return _page(request, "reports/receipt.html", context, status=201)
+    if request.method == "GET":
+        initial = {"country": settings.HAVEN_COUNTRY}
+        return _page(request, "reports/new.html", {"form": ReportForm(initial=initial)})
+    # Counted before the (costly) checks of the files, so bad posts cannot be free.
+    verdict = hit(request, "report", settings.HAVEN_REPORTS_PER_HOUR, 3600)
+    if not verdict.allowed:
+        return _too_many(request, verdict.retry_after)
+    form = ReportForm(request.POST, files_list=request.FILES.getlist("files"))
+    if not form.is_valid():
+        if set(form.errors) == {"files"}:  # the files are chosen on the check page
+            return _check_page(request, form, status=422)
         return _page(request, "reports/new.html", {"form": form}, status=422)
-    initial = {"country": settings.HAVEN_COUNTRY}
-    return _page(request, "reports/new.html", {"form": ReportForm(initial=initial)})
+    return _send(request, form)
+
+
+def _send(request, form):
+    data = form.cleaned_data
+    language = get_language() or settings.LANGUAGE_CODE
+    try:
+        report, receipt = services.submit_report(
+            services.NewReport.of({**data, "language": language}), data["files"]
+        )
+    except DatabaseError:
+        # Nothing was stored (one transaction): say so plainly, keep what they wrote.
+        form.add_error(None, not_saved_message())
+        return _check_page(request, form, status=503)
+    nationality = default_nationality(language)
+    lines = emergency_lines(report.country, nationality) if report.danger_now else None
+    context = {"receipt": format_receipt(receipt), "lines": lines}
+    return _page(request, "reports/receipt.html", context, status=201)
 
 
 def _status_page(request, report, receipt, form=None, status=200, added=False):
-    # Not "messages": base.html shows Django's messages framework under that name.
-    thread = report.messages.filter(internal=False).prefetch_related("attachments")
     context = {
         "report": report,
         "status_text": services.reporter_status(report),
-        "thread": thread,
+        "answers": reporter_answers(report),
+        # Not "messages": base.html shows Django's messages framework under that name.
+        "thread": reporter_thread(report),
         "receipt": receipt,
         "form": form or FollowUpForm(initial={"receipt": receipt}),
-        "Author": Message.Author,
         "added": added,
+        **_limits(),
     }
     return _page(request, "reports/status.html", context, status=status)
 
@@ -148,6 +196,7 @@ def follow_up(request):
     forgive(request, RECEIPT_SCOPE)
     shown = format_receipt(receipt)
     if "body" not in request.POST:
+        services.record_reporter_visit(report)
         return _status_page(request, report, shown)
     form = FollowUpForm(request.POST, files_list=request.FILES.getlist("files"))
     if not form.is_valid():

@@ -9,6 +9,7 @@ from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
@@ -22,10 +23,11 @@ from haven.lib import vocabulary
 from haven.stats import charts, dashboard, export, privacy
 from haven.stats.figures import CACHE_SECONDS, StatsError, cached_figure, parse_query, sources_for
 from haven.stats.labels import value_label
-from haven.stats.models import CASES, Source
+from haven.stats.models import CASES, Format, Source
 from haven.stats.projection import refresh_cases
-from haven.stats.variables import FLAG, LAYOUTS
+from haven.stats.variables import AGE_BANDS, FLAG, LAYOUTS, TRAFFICK_MONTHS
 
+IN_ORDER = {value: index for index, value in enumerate(AGE_BANDS + TRAFFICK_MONTHS)}
 PUBLIC_FIGURES = [
     ("yearOfRegistration", "series", gettext_lazy("Identified victims by year of registration")),
     ("gender", "bar", gettext_lazy("Identified victims by gender")),
@@ -61,13 +63,19 @@ def present(figure, kind: str, title, by: str) -> dict:
     if kind == "series":
         result["chart"] = charts.time_series([(row["label"], row["cell"]) for row in rows])
     elif kind == "bar":
-        rows.sort(
-            key=lambda row: (
-                row["cell"]["count"] is None,
-                -(row["cell"]["count"] or 0),
-                row["label"],
+        values = [cell[first.name] for cell in figure.cells]
+        if values and all(value in IN_ORDER for value in values):
+            # Age bands and durations read in their own order, youngest first.
+            order = {id(cell): IN_ORDER[cell[first.name]] for cell in figure.cells}
+            rows.sort(key=lambda row: order[id(row["cell"])])
+        else:
+            rows.sort(
+                key=lambda row: (
+                    row["cell"]["count"] is None,
+                    -(row["cell"]["count"] or 0),
+                    row["label"],
+                )
             )
-        )
         result["chart"] = charts.bar_chart([(row["label"], row["cell"]) for row in rows])
     else:
         result.update(_flow(figure))
@@ -77,7 +85,8 @@ def present(figure, kind: str, title, by: str) -> dict:
 def _share(cell, figure) -> str:
     if cell["count"] is None or not figure.denominator:
         return ""
-    return f"{100 * cell['count'] / figure.denominator:.1f} %"
+    # 31,2 % in Vietnamese, 31.2 % in English: the locale's decimal mark, a space that never breaks.
+    return f"{number_format(100 * cell['count'] / figure.denominator, 1)}\u00a0%"
 
 
 def _flow(figure) -> dict:
@@ -167,9 +176,11 @@ class DashboardForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        # "Haven cases", not the reserved name "cases"; imported sources keep the name given them.
         self.fields["source"].choices = [
-            (name, name) for name in sources_for(False).values_list("name", flat=True)
-        ] or [(CASES, CASES)]
+            (name, Format.CASES.label if name == CASES else name)
+            for name in sources_for(False).values_list("name", flat=True)
+        ] or [(CASES, Format.CASES.label)]
         self.fields["country"].choices = [("", "—"), *vocabulary.country_choices(get_language())]
         if dashboard.sees_every_organisation(user):
             self.fields["organisation"].queryset = Organisation.objects.all()

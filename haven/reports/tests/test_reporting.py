@@ -132,7 +132,9 @@ class TestSubmit:
     def test_a_missing_description_is_explained_and_nothing_stored(self, client):
         response = client.post(NEW, report_data(description=""))
         assert response.status_code == 422
-        assert "Trường này là bắt buộc" in response.content.decode()
+        html = response.content.decode()
+        assert "Hãy kể điều đã xảy ra, dù chỉ vài chữ." in html  # in the user's language
+        assert 'href="#id_description"' in html  # the error summary links to the field
         assert not Report.objects.exists()
 
     def test_a_bad_attachment_stops_the_whole_report(self, client):
@@ -251,7 +253,47 @@ class TestFollowUp:
         assert "2026-12-04" not in html and "2026-12-05" not in html
         assert 'class="messages"' not in html  # nothing leaks into the site-wide notices
         assert "<strong>Bạn</strong>" in main and "<strong>Cán bộ</strong>" in main
-        assert "05 tháng 12 năm 2026" in main  # the local date, in words
+        assert "05/12/2026" in main  # the local date, as Vietnamese write it
+
+    def test_the_reporter_sees_what_they_sent_in_words(self, client, filed):
+        report, receipt = filed
+        html = self.open(client, receipt).content.decode()
+        main = html[html.index("<main") : html.index("</main>")]
+        assert "Nội dung bạn đã gửi" in main
+        assert DESCRIPTION in main and "Hà Nội" in main and "hôm qua" in main
+        assert "Việt Nam" in main and "<dd>5</dd>" in main
+        assert "Bị ép làm việc" in main  # the kind of exploitation, in words, not "ForcedLabour"
+        assert "ForcedLabour" not in main and report.reference not in main
+        assert "Bạn đã chọn giấu tên." in main
+        assert "Chưa có ai đọc" in main  # the status, in words
+        assert Event.objects.filter(action="report.reporter_opened").count() == 1
+
+    def test_the_files_sent_are_listed_by_kind_and_size_never_by_name(self, client):
+        photo = SimpleUploadedFile("ho-chieu-NguyenVanA.jpg", jpeg_with_gps(), "image/jpeg")
+        receipt = receipt_from(client.post(NEW, report_data(files=[photo])))
+        html = self.open(client, receipt).content.decode()
+        assert "ảnh, 1 KB" in html and "NguyenVanA" not in html
+
+    def test_a_file_alone_can_be_added(self, client, filed):
+        report, receipt = filed
+        note = SimpleUploadedFile("n.txt", "Biển số 51A".encode(), content_type="text/plain")
+        response = self.open(client, receipt, body="", files=[note])
+        assert response.status_code == 200
+        assert report.messages.get().attachments.count() == 1
+        assert "văn bản, 1 KB" in response.content.decode()
+
+    def test_nothing_to_add_is_explained_in_the_users_language(self, client, filed):
+        report, receipt = filed
+        response = self.open(client, receipt, body="   ")
+        html = response.content.decode()
+        assert response.status_code == 422 and not report.messages.exists()
+        assert "Có chỗ cần sửa" in html and 'href="#id_body"' in html
+        assert "Hãy viết thêm điều gì đó hoặc gửi kèm một tệp." in html
+
+    def test_adding_needs_the_form_token(self, client, filed):
+        report, receipt = filed
+        response = client.post(FOLLOW_UP, {"form_token": "forged", "receipt": receipt, "body": "x"})
+        assert response.status_code == 403 and not report.messages.exists()
 
     def test_the_reporter_adds_information(self, client, filed):
         report, receipt = filed

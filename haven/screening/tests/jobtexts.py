@@ -8,10 +8,19 @@ import yaml
 from haven.screening.joboffers import check_job_offer
 
 FIXTURES = Path(__file__).with_name("job_texts.yaml")
+CORPUS = Path(__file__).resolve().parents[3] / "content" / "screening" / "job-offer-corpus"
+CORPUS_SETS = ("dev", "held-out")
 
 
 def job_texts() -> list[dict]:
     return yaml.safe_load(FIXTURES.read_text(encoding="utf-8"))["texts"]
+
+
+def corpus(name: str) -> list[dict]:
+    """The development set (tune on it) or the held-out set (only ever measure on it)."""
+    if name not in CORPUS_SETS:
+        raise ValueError(f"no corpus set {name!r}")
+    return yaml.safe_load((CORPUS / f"{name}.yaml").read_text(encoding="utf-8"))["texts"]
 
 
 @dataclass

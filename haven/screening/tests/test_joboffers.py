@@ -10,7 +10,7 @@ from django.conf import settings
 
 from haven.screening.joboffers import check_job_offer, load_rule_sets, parse_rules
 from haven.screening.questionnaires import QuestionnaireError
-from haven.screening.tests.jobtexts import job_texts, measure
+from haven.screening.tests.jobtexts import corpus, job_texts, measure
 
 ROOT = Path(settings.BASE_DIR) / "content" / "screening"
 
@@ -127,7 +127,7 @@ class TestTheRulesFiles:
         path = copy / "job-offers" / "en.yaml"
         self.edit(path, lambda d: d["flags"].pop())
         with pytest.raises(
-            QuestionnaireError, match=re.escape("vi.yaml, flag secrecy: has no message in en")
+            QuestionnaireError, match=re.escape("vi.yaml, flag task_scam: has no message in en")
         ):
             load_rule_sets(copy)
 
@@ -153,3 +153,56 @@ class TestOnOurOwnTexts:
 
     def test_no_honest_offer_is_rated_high(self):
         assert measure().false_alarms == []
+
+
+class TestOnTheCorpus:
+    """The corpus of content/screening/job-offer-corpus: rules are tuned on `dev` only."""
+
+    def test_it_is_large_enough_and_split_without_overlap(self):
+        dev, held_out = corpus("dev"), corpus("held-out")
+        every = dev + held_out
+        assert sum(t["lang"] == "vi" for t in every) >= 80
+        assert sum(t["lang"] == "en" for t in every) >= 40
+        assert len({t["id"] for t in every}) == len(every)
+        assert not {t["text"] for t in dev} & {t["text"] for t in held_out}
+        for lang in ("vi", "en"):
+            for scam in (True, False):
+                assert sum(t["lang"] == lang and t["scam"] == scam for t in held_out) >= 8
+
+    def test_it_has_the_phrasings_people_really_write(self):
+        texts = [t["text"] for t in corpus("dev") + corpus("held-out")]
+        assert any("hộ chiếu công ty giữ hộ" in text.lower() for text in texts)
+        assert any("ho chieu cong ty giu ho" in text for text in texts)  # no diacritics
+        assert any("zalo" in text.lower() and "ib" in text.lower().split() for text in texts)
+        assert {"labour", "scam_compound", "marriage", "study"} <= {
+            t["pattern"] for t in corpus("held-out") if t["scam"]
+        }
+
+    def test_precision_and_recall_of_high_on_the_held_out_set_stay_above_the_floor(self):
+        # Measured when the set was frozen: precision 1.00, recall 0.77 (0.67 before tuning).
+        for lang, recall in (("vi", 0.75), ("en", 0.65), (None, 0.75)):
+            figures = measure([t for t in corpus("held-out") if lang in (None, t["lang"])])
+            assert figures.precision >= 0.95, (lang, figures.false_alarms)
+            assert figures.recall >= recall, (lang, figures.misses)
+
+    def test_the_development_set_is_all_caught(self):
+        figures = measure(corpus("dev"))
+        assert (figures.misses, figures.false_alarms) == ([], [])
+
+    @pytest.mark.parametrize(
+        ("text", "lang", "code"),
+        [
+            ("Bao đỗ visa 100%, chỉ đóng 8000 euro phí trước", "vi", "visa_guaranteed"),
+            ("lay chong han quoc mien phi", "vi", "marriage_brokering"),
+            ("Muốn nhận nhiệm vụ lớn phải nạp trước 2 triệu", "vi", "task_scam"),
+            ("Muốn nhận nhiệm vụ lớn phải nạp trước 2 triệu", "vi", "fees_debt"),
+            ("Chi phí trọn gói 300tr", "vi", "fees_debt"),
+            ("Enter on a visit visa, we convert it later", "en", "irregular_route"),
+            ("Korean husbands looking for Vietnamese brides", "en", "marriage_brokering"),
+        ],
+    )
+    def test_phrasings_learnt_from_the_development_set(self, text, lang, code):
+        assert code in codes(check_job_offer(text, lang))
+
+    def test_an_honest_fee_below_a_hundred_million_is_no_flag(self):
+        assert "fees_debt" not in codes(check_job_offer("Chi phí 15 triệu, có hóa đơn", "vi"))

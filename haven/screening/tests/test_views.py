@@ -120,7 +120,7 @@ class TestTurningTheAnswersIntoAReport:
         response = post(client, "/en/self-check/report/", {**TRAPPED, "country": "VN"})
         html = response.content.decode()
         assert response.status_code == 200 and Report.objects.count() == 0
-        assert 'action="/en/report/new/"' in html
+        assert 'action="/en/report/check/"' in html  # checked before anything is sent
         assert "I took the self-check on Haven." in html
         assert "Does your employer or recruiter keep your passport" in html
         assert re.search(r'value="ForcedLabour"[^>]*checked', html)

@@ -3,13 +3,14 @@ words for values."""
 
 import csv
 import io
+import itertools
 import re
 from collections import Counter
 
 import pytest
 from django.utils import translation
 
-from haven.stats.charts import BAR_HEIGHT, LABEL_WIDTH, WIDTH, bar_chart, heat, time_series
+from haven.stats.charts import ROOM, WIDTH, bar_chart, heat, time_series
 from haven.stats.export import CTDC_COLUMNS, FLAG_COLUMNS, anonymise, write_ctdc, write_figure
 from haven.stats.figures import Figure
 from haven.stats.labels import VALUES, value_label
@@ -28,8 +29,7 @@ def widths(svg: str) -> list[int]:
 class TestBarChart:
     def test_bars_are_proportional_to_the_counts(self):
         svg = bar_chart([("a", cell(100)), ("b", cell(50)), ("c", cell(25))])
-        room = WIDTH - LABEL_WIDTH - 60
-        assert widths(svg) == [room, room // 2, room // 4]
+        assert widths(svg) == [ROOM, ROOM // 2, ROOM // 4]
 
     def test_a_tiny_count_still_gets_a_visible_bar(self):
         assert widths(bar_chart([("a", cell(100_000)), ("b", cell(1))]))[1] == 1
@@ -39,9 +39,18 @@ class TestBarChart:
         assert "<script>" not in svg
         assert "&lt;script&gt;alert(&quot;x&quot;)" in svg
 
-    def test_long_labels_are_cut(self):
-        svg = bar_chart([("x" * 50, cell(12))])
-        assert "x" * 34 in svg and "x" * 35 not in svg
+    def test_long_labels_wrap_on_their_own_lines_and_are_never_cut(self):
+        label = "Người lớn hay người chưa thành niên khi bắt đầu bị bóc lột ở nước ngoài"
+        svg = bar_chart([(label, cell(12)), ("b", cell(6))])
+        lines = re.findall(r'class="label">([^<]*)<', svg)
+        assert " ".join(lines[:-1]) == label and len(lines) == 3
+        assert all(len(line) <= 44 for line in lines)
+
+    def test_counts_are_written_the_locale_s_way(self):
+        with translation.override("vi"):
+            assert 'class="value">12.345<' in bar_chart([("a", cell(12345))])
+        with translation.override("en"):
+            assert 'class="value">12,345<' in bar_chart([("a", cell(12345))])
 
     def test_hidden_cells_get_a_mark_and_no_bar(self):
         svg = bar_chart([("a", cell(40)), ("b", cell(None, "small")), ("c", cell(None, "x"))])
@@ -50,12 +59,12 @@ class TestBarChart:
 
     def test_no_data_draws_an_empty_chart(self):
         svg = bar_chart([])
-        assert svg.startswith('<svg class="chart" viewBox="0 0 640 4"') and "<rect" not in svg
+        assert svg.startswith('<svg class="chart bars" viewBox="0 0 360 2"') and "<rect" not in svg
         assert svg.endswith("</svg>")
 
     def test_the_height_grows_with_the_rows_and_the_chart_is_hidden_from_screen_readers(self):
         svg = bar_chart([(str(i), cell(10 + i)) for i in range(5)])
-        assert f'viewBox="0 0 {WIDTH} {5 * BAR_HEIGHT + 4}"' in svg
+        assert f'viewBox="0 0 {WIDTH} {2 + 5 * (16 + 2 + 14 + 10)}"' in svg
         assert 'aria-hidden="true"' in svg and "http" not in svg.replace(
             'xmlns="http://www.w3.org/2000/svg"', ""
         )
@@ -74,6 +83,13 @@ class TestTimeSeries:
         )
         assert self.heights(svg) == [150, 75]
         assert "&lt;2020&gt;" in svg and "&lt;10" in svg
+
+    def test_period_labels_never_overlap_on_a_phone(self):
+        rows = [(f"2025-{month:02d}", cell(10 + month)) for month in range(1, 13)] * 2
+        svg = time_series(rows)
+        places = [float(x) for x in re.findall(r'<text x="([\d.]+)"[^>]*class="label"', svg)]
+        assert 2 <= len(places) < len(rows)
+        assert all(b - a >= 7 * 7 for a, b in itertools.pairwise(places))
 
     def test_no_data_draws_only_the_axis(self):
         svg = time_series([])

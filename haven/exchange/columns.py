@@ -223,51 +223,57 @@ ROLE_COLUMN = _c("role", "victim", "role", Kind.CHOICE, ParticipantRole, require
 # The template's row 1 spelling, and the column it leaves without a name.
 HEADER_ALIASES = {"vic_TraffickinStatusDecisionMakingOrg": "vic_TraffickingStatusDecisionMakingOrg"}
 UNNAMED_AFTER = {"cas_ReferredPrimaryCaseWorker": "cas_ReasonForOutgoingReferral"}
-# The template's row 2 (labels, some of them above the wrong column): skipped when found.
-TEMPLATE_LABELS = frozenset(
-    label.casefold()
-    for label in (
-        "Case Owner",
-        "Salutation",
-        "First Name",
-        "Second Name",
-        "Consent",
-        "Birthdate",
-        "Gender",
-        "Citizenship",
-        "Title",
-        "Email",
-        "Home Phone",
-        "Mobile Phone",
-        "Mailing Street",
-        "Mailing City",
-        "Mailing State/Province",
-        "Mailing Zip/Postal Code",
-        "Mailing Country",
-        "Trafficking Status",
-        "Trafficking Status Decision Making Organization",
-        "Method of Recruitment",
-        "Location of Recruitment",
-        "Methods of Control",
-        "Type of Exploitation",
-        "Forced Labour Industry",
-        "Type of Sex Exploitation",
-        "Location of Exploitation",
-        "Status",
-        "Referring Organisation",
-        "Incoming Referral Date",
-        "Referring Primary Case Worker",
-        "Reason for Incoming Referral",
-        "Incoming Referral Details",
-        "Referred Organisation",
-        "Referred Primary Case Worker",
-        "Reason for Outgoing Referral",
-        "Outgoing Referral Date",
-        "Outgoing Referral Details",
-        "Reason for Case Closure",
-        "Middle Name",  # Haven's 39th column, labelled in its workbook
-    )
+# Row 2 of the template: the label of each column, above its own column (the template's row 2
+# puts the five mailing-address labels one column off; the workbook writes them where they
+# belong, and the importer skips a label row in either layout).
+COLUMN_LABELS = dict(
+    zip(
+        (column.name for column in CORE_COLUMNS),
+        (
+            "Case Owner",
+            "Salutation",
+            "First Name",
+            "Second Name",
+            "Consent",
+            "Birthdate",
+            "Gender",
+            "Citizenship",
+            "Title",
+            "Email",
+            "Home Phone",
+            "Mobile Phone",
+            "Mailing City",
+            "Mailing Country",
+            "Mailing State/Province",
+            "Mailing Street",
+            "Mailing Zip/Postal Code",
+            "Trafficking Status",
+            "Trafficking Status Decision Making Organization",
+            "Method of Recruitment",
+            "Location of Recruitment",
+            "Methods of Control",
+            "Type of Exploitation",
+            "Forced Labour Industry",
+            "Type of Sex Exploitation",
+            "Location of Exploitation",
+            "Status",
+            "Referring Organisation",
+            "Incoming Referral Date",
+            "Referring Primary Case Worker",
+            "Reason for Incoming Referral",
+            "Incoming Referral Details",
+            "Referred Organisation",
+            "Referred Primary Case Worker",
+            "Reason for Outgoing Referral",
+            "Outgoing Referral Date",
+            "Outgoing Referral Details",
+            "Reason for Case Closure",
+        ),
+        strict=True,
+    ),
+    **{column.name: "Middle Name" for column in NAME_COLUMNS},  # Haven's 39th column
 )
+TEMPLATE_LABELS = frozenset(label.casefold() for label in COLUMN_LABELS.values())
 
 
 @dataclass

@@ -17,58 +17,9 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
-from haven.exchange.columns import CORE_COLUMNS, NAME_COLUMNS
+from haven.exchange.columns import COLUMN_LABELS
 from haven.lib.spreadsheets import SafeWriter, unguard
 
-# Row 2 of the template, each label above its own column (the template's row 2 puts the five
-# mailing-address labels one column off; we write them where they belong).
-LABELS = dict(
-    zip(
-        (column.name for column in CORE_COLUMNS),
-        (
-            "Case Owner",
-            "Salutation",
-            "First Name",
-            "Second Name",
-            "Consent",
-            "Birthdate",
-            "Gender",
-            "Citizenship",
-            "Title",
-            "Email",
-            "Home Phone",
-            "Mobile Phone",
-            "Mailing City",
-            "Mailing Country",
-            "Mailing State/Province",
-            "Mailing Street",
-            "Mailing Zip/Postal Code",
-            "Trafficking Status",
-            "Trafficking Status Decision Making Organization",
-            "Method of Recruitment",
-            "Location of Recruitment",
-            "Methods of Control",
-            "Type of Exploitation",
-            "Forced Labour Industry",
-            "Type of Sex Exploitation",
-            "Location of Exploitation",
-            "Status",
-            "Referring Organisation",
-            "Incoming Referral Date",
-            "Referring Primary Case Worker",
-            "Reason for Incoming Referral",
-            "Incoming Referral Details",
-            "Referred Organisation",
-            "Referred Primary Case Worker",
-            "Reason for Outgoing Referral",
-            "Outgoing Referral Date",
-            "Outgoing Referral Details",
-            "Reason for Case Closure",
-        ),
-        strict=True,
-    ),
-    **{column.name: "Middle Name" for column in NAME_COLUMNS},
-)
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ZIP_MAGIC = b"PK\x03\x04"
 
@@ -92,7 +43,10 @@ def workbook_from_csv(pieces: Iterable[str]) -> bytes:
     sheet.column_dimensions["A"].width = 6
     sheet.append([_text(sheet, ""), *(_text(sheet, name) for name in header)])
     sheet.append(
-        [_text(sheet, ""), *(_text(sheet, LABELS.get(name, name), bold=True) for name in header)]
+        [
+            _text(sheet, ""),
+            *(_text(sheet, COLUMN_LABELS.get(name, name), bold=True) for name in header),
+        ]
     )
     for number, row in enumerate(rows, start=1):
         # Text cells never run, so the CSV's formula guard comes off (and goes back on read).

@@ -167,12 +167,16 @@ INSTALLED_APPS = [
     "haven.jobs",
     "haven.accounts",
     "haven.audit",
+    "haven.notifications",
     "haven.hub",
     "haven.reports",
     "haven.screening",
     "haven.cases",
     "haven.exchange",
     "haven.stats",
+    "haven.federation",
+    "haven.participation",
+    "haven.workspace",
     "haven.demo",
 ]
 

@@ -218,6 +218,8 @@ def test_the_scripts_render_without_missing_glyphs(browser, live_server, persona
     missing = {}
     for language, (line, letter) in LINES.items():
         page.goto(f"{live_server.url}/{language}/")
+        # Nine languages in the switcher still fit the phone's width.
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], language
         page.evaluate(
             """(line) => {
                 const element = document.createElement("p");

@@ -106,6 +106,7 @@ class TestFallback:
     def test_the_frame_is_translated(self, client):
         html = client.get("/th/").content.decode()
         assert "ขอความช่วยเหลือทันที" in html and "ออกทันที" in html  # Get help now, Quick exit
+        assert '<a href="/th/job-check/">ตรวจหาสัญญาณอันตราย</a>' in html  # links kept
 
     def test_an_untranslated_string_is_english_not_vietnamese(self, client):
         html = client.get("/th/").content.decode()
@@ -187,7 +188,7 @@ def test_indonesian_and_malay_are_not_confused_when_unsure():
 @pytest.mark.django_db
 def test_the_search_page_offers_the_thai_one(client):
     html = client.get("/en/search/", {"q": "การค้ามนุษย์"}).content.decode()
-    assert 'class="other-language" lang="th"' in html
+    assert 'class="other-language" lang="th"' in html and "ค้นหาในภาษานี้" in html
 
 
 # A line in each script, and a letter of it every font drawing the line must have.

@@ -204,10 +204,15 @@ def thread_for(report: Report, user: User):
     ).select_related("staff_user")
 
 
-def triage_staff(organisations) -> list[User]:
-    return list(
-        User.objects.filter(organisation__in=organisations, role__in=TRIAGE_ROLES, is_active=True)
+def triage_members(organisations):
+    """Active colleagues in `organisations` whose role triages reports (a queryset)."""
+    return User.objects.filter(
+        organisation__in=organisations, role__in=TRIAGE_ROLES, is_active=True
     )
+
+
+def triage_staff(organisations) -> list[User]:
+    return list(triage_members(organisations))
 
 
 @transaction.atomic
@@ -221,6 +226,19 @@ def assign(report: Report, *, actor: User, member: User | None) -> None:
         obj=report,
         summary={"to": str(member.pk) if member else None},
     )
+
+
+@transaction.atomic
+def assign_many(reports, *, actor: User, member: User | None) -> None:
+    """All or none: one report the colleague cannot work on leaves every report as it was."""
+    for report in reports:
+        try:
+            assign(report, actor=actor, member=member)
+        except TransitionError:
+            raise TransitionError(
+                _("%(name)s cannot work on report %(reference)s; nothing was assigned.")
+                % {"name": member.display_name(), "reference": report.reference}
+            ) from None
 
 
 MESSAGES = {

@@ -1,12 +1,12 @@
 """Which reports a staff member may see: those routed or referred to their organisation."""
 
 from django.core.exceptions import ValidationError
-from django.db.models import Case, IntegerField, Value, When
+from django.db.models import Case, IntegerField, OuterRef, Subquery, Value, When
 from django.http import Http404
 
 from haven.accounts.access import has_capability, require_capability
 from haven.accounts.roles import Capability
-from haven.reports.models import Report, Status
+from haven.reports.models import Message, Report, Status
 
 
 def reports_visible_to(user):
@@ -35,3 +35,16 @@ def in_queue_order(reports):
         output_field=IntegerField(),
     )
     return reports.order_by("-danger_now", priority, "-created")
+
+
+def awaiting_staff_reply(reports):
+    """Reports whose last message between reporter and staff is the reporter's: someone should
+    read it and answer (internal notes do not count as an answer)."""
+    last_author = (
+        Message.objects.filter(report=OuterRef("pk"), internal=False)
+        .order_by("-created")
+        .values("author")[:1]
+    )
+    return reports.annotate(last_author=Subquery(last_author)).filter(
+        last_author=Message.Author.REPORTER
+    )

@@ -12,14 +12,18 @@ from haven.accounts.models import User
 from haven.accounts.roles import Capability
 from haven.audit.services import record_event
 from haven.reports import services
-from haven.reports.access import access_report, in_queue_order, reports_visible_to
+from haven.reports.access import (
+    access_report,
+    awaiting_staff_reply,
+    in_queue_order,
+    reports_visible_to,
+)
 from haven.reports.forms import AssignForm, StaffMessageForm, StatusForm
 from haven.reports.models import Exploitation, Status
 
 
-@staff_view(Capability.REPORT_TRIAGE)
-def queue(request):
-    reports = reports_visible_to(request.user).select_related("assigned_to")
+def _queue_filters(request, reports):
+    """The queue's filters, each ignored when its value is unknown; returns them for the form."""
     status = request.GET.get("status", "open")
     if status == "open":
         reports = reports.exclude(status=Status.CLOSED)
@@ -32,6 +36,16 @@ def queue(request):
     if kind in Exploitation.values:
         # JSON containment differs by engine; a quoted match on the list works on both.
         reports = reports.filter(exploitation_types__icontains=f'"{kind}"')
+    waiting = request.GET.get("waiting") == "1"
+    if waiting:
+        reports = awaiting_staff_reply(reports)
+    return reports, {"status": status, "country": country, "kind": kind, "waiting": waiting}
+
+
+@staff_view(Capability.REPORT_TRIAGE)
+def queue(request):
+    reports = reports_visible_to(request.user).select_related("assigned_to")
+    reports, filters = _queue_filters(request, reports)
     reports = in_queue_order(reports)
     page = Paginator(
         reports.only(
@@ -49,9 +63,7 @@ def queue(request):
     ).get_page(request.GET.get("page"))
     context = {
         "page": page,
-        "status": status,
-        "country": country,
-        "kind": kind,
+        **filters,
         "statuses": Status.choices,
         "kinds": Exploitation.choices,
     }

@@ -28,7 +28,7 @@ _LANGUAGE_PREFIX = re.compile(r"^/[a-z]{2,3}(?:-[a-z0-9]+)?(?=/)", re.IGNORECASE
 
 def _bare_path(link: str) -> str:
     """A site path without its language prefix, so each reader opens it in their own language."""
-    if not link.startswith("/") or link.startswith("//"):
+    if not link.startswith("/") or link.startswith("//") or "\\" in link:
         raise ValueError("A notification links to a path of this site.")
     match = _LANGUAGE_PREFIX.match(link)
     codes = {code.lower() for code, _name in settings.LANGUAGES}

@@ -127,6 +127,8 @@ class TestWhoIsTold:
         with pytest.raises(ValueError):
             notifications.notify(alice, Kind.CASE_ASSIGNED, "https://example.org/x")
         with pytest.raises(ValueError):
+            notifications.notify(alice, Kind.CASE_ASSIGNED, "/\\example.org/x")
+        with pytest.raises(ValueError):
             notifications.notify(alice, "made.up", "/staff/")
 
 

@@ -106,7 +106,9 @@ class TestCounts:
     def test_a_closed_case_and_a_done_task_are_not_counted(self, work, alice):
         task = work.tasks.get(assigned_to=alice)
         services.complete_task(task, actor=alice)
+        services.close_case(work, actor=alice, reason="Back home, safe.")
         assert counts(alice)["overdue_tasks"] == 0
+        assert counts(alice)["my_open_cases"] == 1
 
 
 class TestPage:

@@ -125,6 +125,16 @@ class TestPage:
         assert 'href="/en/staff/cases/referrals/?direction=outgoing&amp;state=pending"' in page
         assert "Your team&#x27;s workload" not in page
 
+    def test_an_analyst_sees_no_reports_or_cases(self, client, work, dave):
+        page = sign_in(client, dave).get(HOME).content.decode()
+        assert "/staff/triage/?" not in page and "/staff/cases/?" not in page
+        assert "Nothing waits for you here" in page
+
+    def test_in_vietnamese(self, client, work, alice):
+        page = sign_in(client, alice).get("/vi/staff/").content.decode()
+        assert "Tin báo mới gửi đến tổ chức của bạn" in page
+        assert "New reports for your organisation" not in page
+
     def test_the_team_by_display_name_never_username(self, client, work, oscar):
         page = sign_in(client, oscar).get(HOME).content.decode()
         assert "Alice Nguyen" in page and "Bob Tran" in page

@@ -9,12 +9,13 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 from pydantic import ConfigDict
 
+from haven.accounts.api import StaffSessionAuth, TokenAuth
 from haven.notifications import services
 from haven.notifications.models import Kind
 
 LIMIT = 50
 
-router = Router(tags=["notifications"])
+router = Router(tags=["notifications"], auth=[TokenAuth(), StaffSessionAuth()])
 
 
 class NotificationOut(Schema):

@@ -2,9 +2,10 @@
 
 from ninja import Router, Schema
 
+from haven.accounts.api import StaffSessionAuth, TokenAuth
 from haven.workspace.selectors import dashboard_for
 
-router = Router(tags=["workspace"])
+router = Router(tags=["workspace"], auth=[TokenAuth(), StaffSessionAuth()])
 
 
 class MemberLoad(Schema):

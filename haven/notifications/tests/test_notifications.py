@@ -239,3 +239,26 @@ class TestApi:
         assert response.status_code == 422 and "all" in response.json()["detail"]
         assert post({"ids": [str(mine.pk)]}).json() == {"marked": 1, "unread": 0}
         assert post({"all": True}, user=bob).json() == {"marked": 1, "unread": 0}
+
+
+class TestApiBySession:
+    """The pages' own session works too, with CSRF on the POST and the second factor done."""
+
+    def test_a_signed_in_page_reads_and_marks_with_its_csrf_token(self, alice):
+        new_report()
+        client = sign_in(Client(enforce_csrf_checks=True), alice)
+        assert client.get(API).json()["unread"] == 1
+        refused = client.post(f"{API}/read", '{"all": true}', content_type="application/json")
+        assert refused.status_code == 403
+        assert notifications.unread_count(alice) == 1
+        client.get(PAGE)  # sets the CSRF cookie, as the page does
+        csrf = client.cookies["csrftoken"].value
+        response = client.post(
+            f"{API}/read", '{"all": true}', content_type="application/json", HTTP_X_CSRFTOKEN=csrf
+        )
+        assert response.status_code == 200 and response.json()["unread"] == 0
+
+    def test_a_session_without_its_second_factor_is_refused(self, client, alice):
+        client.force_login(alice)  # password only
+        assert client.get(API).status_code == 401
+        assert client.get("/api/v1/dashboard").status_code == 401

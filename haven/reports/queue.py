@@ -40,6 +40,11 @@ def with_waiting(reports):
     return reports.annotate(waiting=Exists(unanswered))
 
 
+def awaiting_staff_reply(reports):
+    """Only the reports whose reporter wrote after the last reply they could read."""
+    return with_waiting(reports).filter(waiting=True)
+
+
 def filtered_queue(user, params):
     """The reports of `user`'s queue filtered by the query `params`, in queue order, and the
     filters as understood (unknown values are ignored rather than refused, as in a search form)."""

@@ -40,6 +40,9 @@ class Source(models.Model):
     tallied = models.JSONField(default=list, blank=True)  # figures kept in Tally rows
     version = models.PositiveIntegerField(default=0)  # bumped on every change of the records
     loaded_at = models.DateTimeField(default=timezone.now)
+    # An imported open data set shown to the public (API without a token, the public page).
+    # Haven's own cases are always published, through their own rules (see figures.py).
+    published = models.BooleanField(_("published"), default=False)
 
     class Meta:
         ordering = ["name"]
@@ -48,6 +51,13 @@ class Source(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def title(self) -> str:
+        """The source as a reader knows it: its kind in their language, and its name."""
+        if self.name == CASES:
+            return str(Format.CASES.label)
+        return f"{self.get_format_display()} ({self.name})"
 
 
 class Tally(models.Model):

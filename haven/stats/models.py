@@ -119,7 +119,14 @@ class Record(models.Model):
     research_refused = models.BooleanField(default=False)
 
     class Meta:
-        indexes = [models.Index(fields=["source", "registered"])]
+        # A counted figure reads one slot (or the bits) of one source: each index below holds
+        # all it needs, so PostgreSQL answers from the index alone (an index-only scan, about
+        # a fifth of a scan of the table; docs/stats.md, "Benchmark").
+        indexes = [
+            models.Index(fields=["source", "registered"]),
+            *[models.Index(fields=["source", slot], name=f"stats_record_{slot}") for slot in SLOTS],
+            models.Index(fields=["source", "known", "flags"], name="stats_record_bits"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.source_id}:{self.pk}"

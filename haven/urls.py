@@ -21,6 +21,8 @@ urlpatterns += i18n_patterns(
     path("staff/cases/", include("haven.cases.urls")),
     path("stats/", include("haven.stats.urls")),
     path("staff/stats/", include("haven.stats.staff_urls")),
+    path("staff/notifications/", include("haven.notifications.urls")),
+    path("staff/", include("haven.workspace.urls")),
     path("staff/", include("haven.accounts.urls")),
 )
 

@@ -88,6 +88,8 @@ def _world():
     return {
         "alice": [
             "/staff/",
+            "/staff/account/",
+            "/staff/notifications/",
             "/staff/password/",
             "/staff/tokens/",
             "/staff/triage/",
@@ -114,11 +116,13 @@ def _world():
         ],
         "carol": [
             "/staff/",
+            "/staff/notifications/",
             "/staff/cases/referrals/",
             f"{c}/",
         ],
         "oscar": [
             "/staff/",
+            "/staff/notifications/",
             f"/staff/organisations/{hotline.id}/",
             f"/staff/organisations/{hotline.id}/add/",
             f"/staff/members/{oscar.id}/",
@@ -126,7 +130,7 @@ def _world():
             "/staff/services/",
             "/staff/services/add/",
         ],
-        "dave": ["/staff/", "/staff/stats/"],
+        "dave": ["/staff/", "/staff/account/", "/staff/stats/"],
     }
 
 

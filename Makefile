@@ -64,12 +64,13 @@ test-postgres: install system-packages
 
 test: lint test-sqlite test-postgres
 
-# Extract strings for every language in haven/lib/vocabulary, fill the English catalogue, compile
-# them all. Translate new strings in locale/<lang>/LC_MESSAGES/django.po before committing.
+# Extract strings for every language in haven/lib/vocabulary, fill the English catalogue, drop
+# msgmerge's guesses in the partial catalogues (th, km, ...), compile them all. Translate new strings in locale/<lang>/LC_MESSAGES/django.po before committing.
 messages: install
 	HAVEN_DEBUG=true $(BIN)/haven makemessages --no-obsolete $$($(BIN)/python -c \
 		"from haven.lib.vocabulary import language_codes; print(*('-l ' + c for c in language_codes()))")
 	$(BIN)/python scripts/fill_english_catalogue.py locale/en/LC_MESSAGES/django.po
+	$(BIN)/python scripts/drop_fuzzy_guesses.py locale
 	HAVEN_DEBUG=true $(BIN)/haven compilemessages --ignore .venv --ignore var
 
 bench: install

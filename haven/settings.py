@@ -342,7 +342,14 @@ HAVEN_PERIODIC_JOBS = {
     "purge_expired_reports": ("haven.reports.tasks.purge_expired_reports_job", 24 * 3600),
     "anchor_audit_head": ("haven.audit.tasks.anchor_audit_head_job", 3600),
     "prune_finished_jobs": ("haven.jobs.tasks.prune_finished_jobs", 24 * 3600),
+    "federation_deliver": ("haven.federation.tasks.deliver_outbox_job", 60),
 }
+
+# Federation (docs/federation.md): this deployment's address and name as peers see them.
+HAVEN_PUBLIC_URL = (
+    os.environ.get("HAVEN_PUBLIC_URL", "").strip() or "http://localhost:8000"
+).rstrip("/")
+HAVEN_FEDERATION_NAME = os.environ.get("HAVEN_FEDERATION_NAME", "").strip() or "Haven"
 
 # Metrics at /metrics for Prometheus, only with this bearer token (none: the page is a 404).
 HAVEN_METRICS_TOKEN = os.environ.get("HAVEN_METRICS_TOKEN", "").strip()

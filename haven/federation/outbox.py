@@ -95,7 +95,7 @@ def _claim(now, limit: int) -> list[OutboxMessage]:
 
 def _deliver(message: OutboxMessage, transport: Transport, now) -> str:
     try:
-        token = seal(message.peer, message.kind, json.loads(message.body), message.id, now=now)
+        token = seal(message.peer, message.kind, json.loads(message.body), message.id)
     except Exception as error:  # e.g. the peer's document lists no encryption key
         status, reason = 0, f"seal_{error.__class__.__name__}"
     else:

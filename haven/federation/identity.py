@@ -76,14 +76,29 @@ def private_key(record: FederationKey) -> OKPKey:
     return OKPKey.import_key(json.loads(record.private_jwk))
 
 
+# Imported private keys by kid: a kid's key never changes (whether it is live is asked each time).
+_imported: dict[str, OKPKey] = {}
+
+
+def _cached(keys) -> OKPKey | None:
+    kid = keys.values_list("kid", flat=True).first()
+    if kid is None:
+        return None
+    if kid not in _imported:
+        _imported[kid] = private_key(FederationKey.objects.get(kid=kid))
+    return _imported[kid]
+
+
 def signing_key() -> OKPKey:
-    ensure_identity()
-    return private_key(live_keys(KeyUse.SIGN).first())
+    key = _cached(live_keys(KeyUse.SIGN))
+    if key is None:  # first use: make the identity
+        ensure_identity()
+        key = _cached(live_keys(KeyUse.SIGN))
+    return key
 
 
 def decryption_key(kid: str) -> OKPKey | None:
-    record = own_keys().filter(kid=kid, use=KeyUse.ENCRYPT, retired=None).first()
-    return None if record is None else private_key(record)
+    return _cached(own_keys().filter(kid=kid, use=KeyUse.ENCRYPT, retired=None))
 
 
 def fingerprint(jwk: dict) -> str:

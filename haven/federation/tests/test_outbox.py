@@ -11,7 +11,7 @@ from django.test import Client
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from haven.federation.models import InboxMessage, OutboxMessage, OutboxState, PeerState
+from haven.federation.models import InboxMessage, OutboxState, PeerState
 from haven.federation.outbox import MAX_ATTEMPTS, deliver_round, retry_delay, send
 from haven.federation.tests.conftest import TH, VN, site, transport_to
 

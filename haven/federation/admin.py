@@ -3,6 +3,7 @@
 from django.contrib import admin, messages
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from haven.federation.models import OutboxMessage, OutboxState, Peer, PeerState
 from haven.federation.peers import set_state
@@ -51,4 +52,7 @@ class OutboxAdmin(admin.ModelAdmin):
         count = queryset.exclude(state=OutboxState.DELIVERED).update(
             state=OutboxState.PENDING, attempts=0, next_attempt=timezone.now()
         )
-        self.message_user(request, _("%(count)d messages queued again.") % {"count": count})
+        text = ngettext(
+            "%(count)d message queued again.", "%(count)d messages queued again.", count
+        )
+        self.message_user(request, text % {"count": count})

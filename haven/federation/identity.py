@@ -17,6 +17,7 @@ from joserfc import jws
 from joserfc.errors import JoseError
 from joserfc.jwk import OKPKey
 
+from haven.accounts.models import Organisation
 from haven.federation.models import FederationKey, KeyUse
 
 SIGNING_ALG = "Ed25519"  # RFC 9864: EdDSA with Ed25519, fully specified
@@ -118,7 +119,33 @@ def document_claims() -> dict:
         "keys": keys,
         "fingerprint": fingerprint(keys[0]),
         "issued": int(timezone.now().timestamp()),
+        "organisations": directory(),
     }
+
+
+def directory() -> list[dict]:
+    """Organisations that accept cross-border referrals: public facts only, codes not labels."""
+    listed = []
+    for organisation in Organisation.objects.filter(accepts_cross_border=True).order_by("name"):
+        services = organisation.services.filter(published=True)
+        listed.append(
+            {
+                "id": str(organisation.pk),
+                "name": organisation.name,
+                "type": organisation.org_type,
+                "country": str(organisation.country),
+                "services": sorted({service.kind for service in services}),
+                "languages": sorted(
+                    {
+                        language.strip()
+                        for service in services
+                        for language in service.languages.split(",")
+                        if language.strip()
+                    }
+                ),
+            }
+        )
+    return listed
 
 
 def signed_document() -> dict:

@@ -29,8 +29,29 @@ def test_the_document_is_public_signed_and_holds_only_public_keys(db):
     assert {(k["use"], k["generation"]) for k in claims["keys"]} == {("sig", 1), ("enc", 1)}
     assert all("d" not in key and key["kid"] for key in claims["keys"])
     assert set(claims) == {
-        "haven_federation", "name", "country", "base_url", "keys", "fingerprint", "issued"
+        "haven_federation", "name", "country", "base_url", "keys", "fingerprint", "issued",
+        "organisations",
     }  # fmt: skip
+
+
+def test_the_document_lists_organisations_accepting_cross_border_referrals(db):
+    from haven.accounts.models import Organisation
+
+    listed = Organisation.objects.order_by("name").first()
+    listed.accepts_cross_border = True
+    listed.save()
+    listed.services.create(
+        country="VN", kind="shelter", name="Nha tam lanh", description="x",
+        phone="+84 912 345 678", languages="Vietnamese, English",
+    )  # fmt: skip
+    with site(VN):
+        response = Client().get("/.well-known/haven-federation.json")
+    organisations = verify_document(response.json())["organisations"]
+    assert [o["id"] for o in organisations] == [str(listed.pk)]
+    entry = organisations[0]
+    assert entry["services"] == ["shelter"] and entry["languages"] == ["English", "Vietnamese"]
+    assert set(entry) == {"id", "name", "type", "country", "services", "languages"}
+    assert "912" not in response.content.decode()  # the service's phone is not in it
 
 
 def test_private_keys_are_encrypted_at_rest(db):

@@ -160,3 +160,9 @@ def test_nothing_personal_in_logs_or_audit(paired, caplog):
     for event in Event.objects.filter(action__startswith="federation."):
         text = json.dumps(event.summary)
         assert "Hoa" not in text and "912" not in text
+
+
+def test_an_oversized_body_is_refused_before_it_is_read(paired):
+    response = post(TH, "a" * (1024 * 1024 + 1))
+    assert response.status_code in (400, 413)
+    assert not InboxMessage.objects.exists()

@@ -5,6 +5,7 @@ keys and under `site(TH)` Thailand's; peers and messages are told apart by the p
 """
 
 import pytest
+from django.core.cache import cache
 from django.test import Client, override_settings
 
 from haven.federation.identity import signed_document
@@ -59,6 +60,11 @@ def transport_to(deployment: dict):
         return response.status_code, response.json().get("reason", "accepted")
 
     return transport
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limits():
+    cache.clear()  # the inbox counts refusals per address; each test starts with none
 
 
 @pytest.fixture

@@ -166,3 +166,20 @@ def test_an_oversized_body_is_refused_before_it_is_read(paired):
     response = post(TH, "a" * (1024 * 1024 + 1))
     assert response.status_code in (400, 413)
     assert not InboxMessage.objects.exists()
+
+
+def test_past_sixty_refusals_an_address_is_refused_unread(paired):
+    th, _vn = paired
+    from django.core.cache import cache
+
+    cache.clear()
+    for _ in range(60):
+        assert post(TH, "garbage").status_code == 400
+    audited = Event.objects.filter(action="federation.refused").count()
+    response = post(TH, sealed(VN, th))
+    assert response.status_code == 429
+    assert response.json()["reason"] == "too_many_refusals"
+    assert int(response["Retry-After"]) > 0
+    assert Event.objects.filter(action="federation.refused").count() == audited
+    cache.clear()
+    assert post(TH, sealed(VN, th)).status_code == 202

@@ -18,13 +18,19 @@ class TestSchedule:
     def test_each_job_is_enqueued_once_per_period(self):
         assert enqueue_due_jobs(NOON) == [
             "anchor_audit_head",
+            "federation_deliver",
             "prune_finished_jobs",
             "purge_expired_reports",
         ]
-        assert enqueue_due_jobs(NOON + timedelta(minutes=30)) == []
-        assert enqueue_due_jobs(NOON + timedelta(hours=1)) == ["anchor_audit_head"]
+        assert enqueue_due_jobs(NOON + timedelta(seconds=30)) == []
+        assert enqueue_due_jobs(NOON + timedelta(minutes=30)) == ["federation_deliver"]
+        assert enqueue_due_jobs(NOON + timedelta(hours=1)) == [
+            "anchor_audit_head",
+            "federation_deliver",
+        ]
         assert enqueue_due_jobs(NOON + timedelta(hours=12)) == [
             "anchor_audit_head",
+            "federation_deliver",
             "prune_finished_jobs",
             "purge_expired_reports",
         ]
@@ -49,7 +55,7 @@ class TestSchedule:
 
     def test_the_purge_the_anchor_and_the_pruning_run(self, run_jobs):
         enqueue_due_jobs(NOON)
-        assert run_jobs() == 3
+        assert run_jobs() == 4  # and the federation's delivery round
         results = dict(DBTaskResult.objects.values_list("task_path", "status"))
         assert set(results.values()) == {"SUCCESSFUL"}
 
@@ -71,5 +77,10 @@ def test_two_workers_at_once_enqueue_each_job_once():
         thread.start()
     for thread in threads:
         thread.join()
-    assert sorted(claimed) == ["anchor_audit_head", "prune_finished_jobs", "purge_expired_reports"]
-    assert DBTaskResult.objects.count() == 3
+    assert sorted(claimed) == [
+        "anchor_audit_head",
+        "federation_deliver",
+        "prune_finished_jobs",
+        "purge_expired_reports",
+    ]
+    assert DBTaskResult.objects.count() == 4

@@ -348,7 +348,14 @@ HAVEN_PERIODIC_JOBS = {
         "haven.notifications.tasks.send_notification_digests",
         24 * 3600,
     ),
+    "federation_deliver": ("haven.federation.tasks.deliver_outbox_job", 60),
 }
+
+# Federation (docs/federation.md): this deployment's address and name as peers see them.
+HAVEN_PUBLIC_URL = (
+    os.environ.get("HAVEN_PUBLIC_URL", "").strip() or "http://localhost:8000"
+).rstrip("/")
+HAVEN_FEDERATION_NAME = os.environ.get("HAVEN_FEDERATION_NAME", "").strip() or "Haven"
 
 # Metrics at /metrics for Prometheus, only with this bearer token (none: the page is a 404).
 HAVEN_METRICS_TOKEN = os.environ.get("HAVEN_METRICS_TOKEN", "").strip()

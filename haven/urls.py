@@ -4,11 +4,18 @@ from django.urls import include, path
 
 from haven import views
 from haven.api import api
+from haven.federation import views as federation_views
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("metrics", views.metrics, name="metrics"),
     path("api/v1/", api.urls),
+    path(
+        ".well-known/haven-federation.json",
+        federation_views.identity_document,
+        name="federation-identity",
+    ),
+    path("federation/v1/", include("haven.federation.urls")),
     path("admin/", admin.site.urls),
 ]
 urlpatterns += i18n_patterns(

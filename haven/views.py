@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from haven.federation.metrics import OutboxCollector
 from haven.jobs.metrics import QueueCollector
 from haven.lib.metrics import exposition
 
@@ -32,7 +33,7 @@ def metrics(request):
     scheme, _, sent = request.headers.get("Authorization", "").partition(" ")
     if not token or scheme != "Bearer" or not hmac.compare_digest(sent.encode(), token.encode()):
         raise Http404
-    body, content_type = exposition(QueueCollector())
+    body, content_type = exposition(QueueCollector(), OutboxCollector())
     return HttpResponse(body, content_type=content_type)
 
 

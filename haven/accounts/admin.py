@@ -10,7 +10,13 @@ from haven.audit.services import record_event
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
-    list_display = ["name", "org_type", "country", "receives_public_reports"]
+    list_display = [
+        "name",
+        "org_type",
+        "country",
+        "receives_public_reports",
+        "accepts_cross_border",
+    ]
     list_filter = ["org_type", "country", "receives_public_reports"]
     search_fields = ["name"]
 

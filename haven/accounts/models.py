@@ -37,6 +37,13 @@ class Organisation(models.Model):
         default=False,
         help_text=_("Anonymous reports about this country are routed to this organisation."),
     )
+    accepts_cross_border = models.BooleanField(
+        _("accepts cross-border referrals"),
+        default=False,
+        help_text=_(
+            "Listed for Haven deployments of other countries, which can refer people to it."
+        ),
+    )
     created = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:

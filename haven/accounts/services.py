@@ -14,7 +14,13 @@ from haven.accounts.roles import Role
 from haven.audit.services import record_event
 from haven.lib.changes import apply_changes
 
-ORGANISATION_FIELDS = ("name", "org_type", "country", "receives_public_reports")
+ORGANISATION_FIELDS = (
+    "name",
+    "org_type",
+    "country",
+    "receives_public_reports",
+    "accepts_cross_border",
+)
 
 
 @transaction.atomic

@@ -18,18 +18,22 @@ class TestSchedule:
     def test_each_job_is_enqueued_once_per_period(self):
         assert enqueue_due_jobs(NOON) == [
             "anchor_audit_head",
+            "federation_deliver",
             "notify_overdue_tasks",
             "prune_finished_jobs",
             "purge_expired_reports",
             "send_notification_digests",
         ]
-        assert enqueue_due_jobs(NOON + timedelta(minutes=30)) == []
+        assert enqueue_due_jobs(NOON + timedelta(seconds=30)) == []
+        assert enqueue_due_jobs(NOON + timedelta(minutes=30)) == ["federation_deliver"]
         assert enqueue_due_jobs(NOON + timedelta(hours=1)) == [
             "anchor_audit_head",
+            "federation_deliver",
             "notify_overdue_tasks",
         ]
         assert enqueue_due_jobs(NOON + timedelta(hours=12)) == [
             "anchor_audit_head",
+            "federation_deliver",
             "notify_overdue_tasks",
             "prune_finished_jobs",
             "purge_expired_reports",
@@ -56,7 +60,7 @@ class TestSchedule:
 
     def test_every_periodic_job_runs(self, run_jobs):
         enqueue_due_jobs(NOON)
-        assert run_jobs() == 5
+        assert run_jobs() == 6  # with the federation's delivery round
         results = dict(DBTaskResult.objects.values_list("task_path", "status"))
         assert set(results.values()) == {"SUCCESSFUL"}
 
@@ -80,9 +84,10 @@ def test_two_workers_at_once_enqueue_each_job_once():
         thread.join()
     assert sorted(claimed) == [
         "anchor_audit_head",
+        "federation_deliver",
         "notify_overdue_tasks",
         "prune_finished_jobs",
         "purge_expired_reports",
         "send_notification_digests",
     ]
-    assert DBTaskResult.objects.count() == 5
+    assert DBTaskResult.objects.count() == 6

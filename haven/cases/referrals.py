@@ -304,6 +304,7 @@ def transfer_ownership(
     Person.objects.filter(participations__case=case).update(organisation=referral.to_organisation)
     # The old organisation's staff can no longer see the case: their tasks wait for a new owner.
     case.tasks.exclude(assigned_to__organisation=referral.to_organisation).update(assigned_to=None)
+    case.tasks.filter(organisation=old_owner).update(organisation=referral.to_organisation)
     _set_state(referral, ReferralState.COMPLETED, actor=actor, completed_at=timezone.now())
     _touch(case)  # statistics find changed cases by their update time
     handed = {"notes": notes, "attachments": attachments, "history": history}

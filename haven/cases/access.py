@@ -185,3 +185,16 @@ def tasks_for(organisation_id):
         | Q(case__organisation=organisation_id, organisation=organisation_id)
         | Q(case__in=working, organisation=organisation_id)
     )
+
+
+def access_thread(user, referral_id, *, write: bool = False) -> Referral:
+    """A referral's thread: for the sender (the case's owner) always; for the receiver once it
+    has accepted (before, it has the request only). Anyone else: 404; a role without
+    `case.read` (or `case.write`, to write): 403."""
+    referral = access_referral(user, referral_id)
+    sender = user.organisation_id in (referral.from_organisation_id, referral.case.organisation_id)
+    if not sender and referral.state not in ANSWERED_STATES:
+        raise Http404
+    if write:
+        require_capability(user, Capability.CASE_WRITE)
+    return referral

@@ -18,11 +18,13 @@ from ninja.errors import ValidationError
 from haven.accounts.access import require_capability
 from haven.accounts.models import Organisation
 from haven.accounts.roles import Capability
+from haven.audit.services import record_event
 from haven.cases import handover, referrals, selectors, services
 from haven.cases.access import (
     ANSWERED_STATES,
     access_case,
     access_referral,
+    access_thread,
     access_to_work,
     notes_for,
 )
@@ -30,6 +32,7 @@ from haven.cases.forms import (
     CaseForm,
     ConsentVersionForm,
     EventForm,
+    MessageForm,
     NewCaseForm,
     NoteForm,
     ParticipantForm,
@@ -63,6 +66,7 @@ from haven.cases.schemas import (
     CaseIn,
     ConsentIn,
     EventIn,
+    MessageIn,
     NoteIn,
     PersonAddIn,
     PersonUpdateIn,
@@ -415,3 +419,33 @@ def referral_complete(request, referral_id: str, payload: Body[ResponseIn] = Non
 @router.post("/referrals/{referral_id}/revoke", summary="Revoke a referral you sent")
 def referral_revoke(request, referral_id: str, payload: Body[ResponseIn] = None):
     return _transition(request, referral_id, referrals.revoke, payload)
+
+
+def _message_data(message) -> dict:
+    return {
+        "id": str(message.pk),
+        "organisation": message.organisation.name,
+        "author": message.author.username if message.author else None,
+        "body": message.body,
+        "created": message.created,
+    }
+
+
+@router.get("/referrals/{referral_id}/messages", summary="The referral's thread (both sides)")
+def referral_messages(request, referral_id: str):
+    referral = access_thread(request.auth, referral_id)
+    record_event("referral.thread_viewed", actor=request.auth, obj=referral)
+    rows = referral.messages.select_related("author", "organisation")
+    return [_message_data(row) for row in rows]
+
+
+@router.post(
+    "/referrals/{referral_id}/messages", response={201: dict}, summary="Write in the thread"
+)
+def referral_message_add(request, referral_id: str, payload: MessageIn):
+    referral = access_thread(request.auth, referral_id, write=True)
+    form = validated_form(MessageForm, payload)
+    message = _service(
+        lambda: referrals.post_message(referral, actor=request.auth, body=form.cleaned_data["body"])
+    )
+    return Status(201, _message_data(message))

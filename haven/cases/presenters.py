@@ -14,7 +14,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from haven.cases import htcds, services
-from haven.cases.access import CaseAccess, work_of
+from haven.cases.access import ANSWERED_STATES, CaseAccess, work_of
 from haven.cases.forms import MULTI_SELECTS
 from haven.cases.models import ConsentItem, Section
 from haven.cases.sharing import current_answers
@@ -161,6 +161,10 @@ def _referrals(case, access: CaseAccess) -> list:
     rows = list(rows)
     for referral in rows:
         referral.section_labels = [labels[name] for name in referral.sections]
+        # The thread: the owner reads every one; a receiver its own once it has accepted.
+        referral.thread = None
+        if access.owner or referral.state in ANSWERED_STATES:
+            referral.thread = list(referral.messages.select_related("author", "organisation"))
     return rows
 
 

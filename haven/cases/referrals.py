@@ -263,6 +263,26 @@ def revoke(referral: Referral, *, actor: User) -> None:
 
 
 @transaction.atomic
+def post_message(referral: Referral, *, actor: User, body: str):
+    """A message in the referral's thread, read by both organisations; the caller checked the
+    writer may (`haven.cases.access.access_thread`)."""
+    from haven.cases.thread import ReferralMessage
+
+    if not body.strip():
+        raise CaseError(_("Write the message first."))
+    message = ReferralMessage.objects.create(
+        referral=referral, organisation_id=actor.organisation_id, author=actor, body=body.strip()
+    )
+    record_event(
+        "referral.message_sent",
+        actor=actor,
+        obj=referral,
+        summary={"case": str(referral.case_id)},
+    )
+    return message
+
+
+@transaction.atomic
 def transfer_ownership(
     referral: Referral,
     *,

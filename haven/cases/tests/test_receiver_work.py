@@ -234,3 +234,26 @@ class TestApi:
         notes = f"{API}/cases/{case.pk}/notes"
         assert post_json(client, notes, carol, {"body": "  "}).status_code == 422
         assert Task.objects.filter(organisation=carol.organisation_id).count() == 0
+
+
+def test_after_a_transfer_the_new_owner_keeps_its_work_and_takes_the_tasks(case, alice, carol):
+    referral = referrals.refer(
+        case,
+        actor=alice,
+        to_organisation=carol.organisation,
+        reason="AdditionalServicesRequired",
+        sections=["summary", "identity", "contact"],
+    )
+    referrals.accept(referral, actor=carol)
+    services.add_note(case, actor=carol, body="Room 4.", organisation_id=carol.organisation_id)
+    referrals.transfer_ownership(referral, actor=alice)
+    access = access_to_work(carol, case.pk)
+    assert access.owner
+    assert [task.organisation_id for task in tasks_for(carol.organisation_id)] == [
+        carol.organisation_id
+    ]
+    assert not tasks_for(alice.organisation_id).exists()
+    html = sign_in(Client(), carol).get(f"{BASE}{case.pk}/").content.decode()
+    assert "Room 4." in html and "Her brother called the hotline." not in html
+    with pytest.raises(Http404):
+        access_to_work(alice, case.pk)

@@ -18,12 +18,21 @@ from ninja.errors import ValidationError
 from haven.accounts.access import require_capability
 from haven.accounts.models import Organisation
 from haven.accounts.roles import Capability
+from haven.audit.services import record_event
 from haven.cases import handover, referrals, selectors, services
-from haven.cases.access import access_case, access_referral
+from haven.cases.access import (
+    ANSWERED_STATES,
+    access_case,
+    access_referral,
+    access_thread,
+    access_to_work,
+    notes_for,
+)
 from haven.cases.forms import (
     CaseForm,
     ConsentVersionForm,
     EventForm,
+    MessageForm,
     NewCaseForm,
     NoteForm,
     ParticipantForm,
@@ -34,7 +43,6 @@ from haven.cases.forms import (
     case_workers,
 )
 from haven.cases.models import (
-    VISIBLE_STATES,
     ConsentItem,
     Participant,
     Person,
@@ -49,6 +57,8 @@ from haven.cases.presenters import (
     present_case,
     present_person,
     referral_data,
+    referral_request,
+    referral_request_data,
     service_data,
 )
 from haven.cases.schemas import (
@@ -56,6 +66,7 @@ from haven.cases.schemas import (
     CaseIn,
     ConsentIn,
     EventIn,
+    MessageIn,
     NoteIn,
     PersonAddIn,
     PersonUpdateIn,
@@ -125,7 +136,10 @@ def case_create(request, payload: CaseIn):
 
 @router.get("/cases/{case_id}", summary="One case, as far as you may see it (audited)")
 def case_detail(request, case_id: str):
-    return _case_json(access_case(request.auth, case_id))
+    access = access_case(request.auth, case_id)
+    if access.pending:  # the request only: no name, no contact
+        return referral_request_data(referral_request(access))
+    return _case_json(access)
 
 
 @router.patch("/cases/{case_id}", summary="Change a case's own fields")
@@ -144,7 +158,10 @@ def case_update(request, case_id: str, payload: CaseChangeIn):
 
 @router.get("/cases/{case_id}/people", summary="People in a case")
 def people_list(request, case_id: str):
-    return _case_json(access_case(request.auth, case_id))["people"]
+    access = access_case(request.auth, case_id)
+    if access.pending:
+        raise Http404
+    return _case_json(access)["people"]
 
 
 @router.post("/cases/{case_id}/people", response={201: dict}, summary="Add a person")
@@ -215,7 +232,7 @@ def services_list(request, case_id: str):
 
 @router.post("/cases/{case_id}/services", response={201: dict}, summary="Add support")
 def services_add(request, case_id: str, payload: ServiceIn):
-    access = access_case(request.auth, case_id, write=True, audit=False)
+    access = access_to_work(request.auth, case_id, audit=False)
     sent = form_data(payload)
     if sent.get("provider"):
         provider = Organisation.objects.filter(name=sent["provider"]).first()
@@ -224,7 +241,12 @@ def services_add(request, case_id: str, payload: ServiceIn):
     return Status(
         201,
         service_data(
-            services.add_service(access.case, actor=request.auth, values=form.cleaned_data)
+            services.add_service(
+                access.case,
+                actor=request.auth,
+                values=form.cleaned_data,
+                organisation_id=access.organisation_id,
+            )
         ),
     )
 
@@ -293,28 +315,45 @@ def _is_uuid(value) -> bool:
     return True
 
 
-@router.get("/cases/{case_id}/notes", summary="Notes (the owner organisation only)")
+def _note_data(note) -> dict:
+    return {
+        "id": str(note.pk),
+        "author": note.author.username if note.author else None,
+        "organisation": note.organisation.name if note.organisation else None,
+        "shared_with_owner": note.shared_with_owner,
+        "body": note.body,
+        "created": note.created,
+    }
+
+
+@router.get(
+    "/cases/{case_id}/notes",
+    summary="Notes: the owner's and those shared with it; a receiver's own",
+)
 def notes_list(request, case_id: str):
     access = access_case(request.auth, case_id)
-    if not access.owner:
+    if not access.owner and not any(r.state in ANSWERED_STATES for r in access.referrals):
         raise Http404
-    return [
-        {
-            "id": str(note.pk),
-            "author": note.author.username if note.author else None,
-            "body": note.body,
-            "created": note.created,
-        }
-        for note in handover.visible_notes(access.case).select_related("author")
-    ]
+    notes = notes_for(handover.visible_notes(access.case), access)
+    return [_note_data(note) for note in notes.select_related("author", "organisation")]
 
 
-@router.post("/cases/{case_id}/notes", response={201: dict}, summary="Add a note")
+@router.post(
+    "/cases/{case_id}/notes",
+    response={201: dict},
+    summary="Add a note (the owner, or a receiver after accepting)",
+)
 def notes_add(request, case_id: str, payload: NoteIn):
-    access = access_case(request.auth, case_id, write=True, audit=False)
+    access = access_to_work(request.auth, case_id, audit=False)
     form = validated_form(NoteForm, payload)
-    note = services.add_note(access.case, actor=request.auth, body=form.cleaned_data["body"])
-    return Status(201, {"id": str(note.pk), "body": note.body, "created": note.created})
+    note = services.add_note(
+        access.case,
+        actor=request.auth,
+        body=form.cleaned_data["body"],
+        organisation_id=access.organisation_id,
+        shared_with_owner=form.cleaned_data["shared_with_owner"],
+    )
+    return Status(201, _note_data(note))
 
 
 @router.post("/cases/{case_id}/referrals", response={201: dict}, summary="Refer the case")
@@ -346,8 +385,10 @@ def referral_list(request, direction: str = "incoming", state: str = ""):
     out = []
     for referral in rows:
         item = referral_data(referral)
-        if direction == "incoming" and referral.state not in VISIBLE_STATES:
-            item["details"] = ""  # declined or revoked: nothing of the case remains visible
+        if direction == "incoming" and referral.state not in ANSWERED_STATES:
+            # Pending: the sender's free text may name the person; declined or revoked:
+            # nothing of the case remains visible.
+            item["details"] = ""
         out.append(item)
     return out
 
@@ -378,3 +419,33 @@ def referral_complete(request, referral_id: str, payload: Body[ResponseIn] = Non
 @router.post("/referrals/{referral_id}/revoke", summary="Revoke a referral you sent")
 def referral_revoke(request, referral_id: str, payload: Body[ResponseIn] = None):
     return _transition(request, referral_id, referrals.revoke, payload)
+
+
+def _message_data(message) -> dict:
+    return {
+        "id": str(message.pk),
+        "organisation": message.organisation.name,
+        "author": message.author.username if message.author else None,
+        "body": message.body,
+        "created": message.created,
+    }
+
+
+@router.get("/referrals/{referral_id}/messages", summary="The referral's thread (both sides)")
+def referral_messages(request, referral_id: str):
+    referral = access_thread(request.auth, referral_id)
+    record_event("referral.thread_viewed", actor=request.auth, obj=referral)
+    rows = referral.messages.select_related("author", "organisation")
+    return [_message_data(row) for row in rows]
+
+
+@router.post(
+    "/referrals/{referral_id}/messages", response={201: dict}, summary="Write in the thread"
+)
+def referral_message_add(request, referral_id: str, payload: MessageIn):
+    referral = access_thread(request.auth, referral_id, write=True)
+    form = validated_form(MessageForm, payload)
+    message = _service(
+        lambda: referrals.post_message(referral, actor=request.auth, body=form.cleaned_data["body"])
+    )
+    return Status(201, _message_data(message))

@@ -407,6 +407,16 @@ class NoteForm(forms.Form):
     body = forms.CharField(
         label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}), max_length=20_000
     )
+    # A receiving organisation's note stays its own unless its staff share it with the owner.
+    shared_with_owner = forms.BooleanField(
+        label=_("Share this note with the organisation that referred the case"), required=False
+    )
+
+
+class MessageForm(forms.Form):
+    body = forms.CharField(
+        label=_("Message"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5_000
+    )
 
 
 class TaskForm(forms.Form):

@@ -34,7 +34,12 @@ def _after(rows, field: str, cutoff):
 
 
 def visible_notes(case, hidden=None):
-    return _after(case.notes.all(), "created", (hidden or cutoffs(case))["notes"])
+    """Notes under the rule, except the owner's own: a receiver that became the owner keeps the
+    notes it wrote while it worked the referral."""
+    cutoff = (hidden or cutoffs(case))["notes"]
+    if cutoff is None:
+        return case.notes.all()
+    return case.notes.filter(Q(created__gt=cutoff) | Q(organisation=case.organisation_id))
 
 
 def visible_attachments(case, hidden=None):

@@ -31,6 +31,10 @@ def new_pseudonym() -> str:
     return "P-" + "".join(secrets.choice(ALPHABET) for _ in range(5))
 
 
+def work_owner():  # a note's, task's or service's: the owner's (or empty), or a receiver's own
+    return models.ForeignKey(Organisation, models.PROTECT, null=True, blank=True, related_name="+")
+
+
 class Source(models.TextChoices):
     REPORT = "report", _("Community report")
     SCREENING = "screening", _("Screening")
@@ -322,6 +326,7 @@ class SupportService(models.Model):
     outcome = models.CharField(
         _("outcome"), max_length=16, choices=ServiceOutcome.choices, default=ServiceOutcome.PLANNED
     )
+    organisation = work_owner()
     created = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
@@ -375,7 +380,7 @@ class Consent(models.Model):
 
 
 class Note(models.Model):
-    """`cco_CaseComment`: a case worker's update. Encrypted; never shared by a referral."""
+    """`cco_CaseComment`, encrypted, never referred; a receiver's reaches the owner if shared."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notes")
@@ -383,6 +388,8 @@ class Note(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     body = EncryptedTextField(_("note"))
+    organisation = work_owner()
+    shared_with_owner = models.BooleanField(_("shared with the owner"), default=False)
     created = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
@@ -426,6 +433,7 @@ class Task(models.Model):
         verbose_name=_("assigned to"),
     )
     done_at = models.DateTimeField(null=True, blank=True)
+    organisation = work_owner()
     created = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
@@ -585,3 +593,6 @@ class Screening(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case} {self.questionnaire} v{self.version}"
+
+
+from haven.cases.thread import ReferralMessage  # noqa: E402, F401

@@ -7,13 +7,14 @@ hidden is None; a part that is shown but empty is an empty list.
 """
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from haven.cases import htcds, services
-from haven.cases.access import CaseAccess
+from haven.cases.access import ANSWERED_STATES, CaseAccess, work_of
 from haven.cases.forms import MULTI_SELECTS
 from haven.cases.models import ConsentItem, Section
 from haven.cases.sharing import current_answers
@@ -131,7 +132,7 @@ class CaseView:
     events: list | None = None
     screenings: list | None = None
     services: list | None = None
-    tasks: list | None = None  # the owner only
+    tasks: list | None = None  # the reader's organisation's own
 
     @property
     def kinds(self) -> list[str]:
@@ -160,6 +161,10 @@ def _referrals(case, access: CaseAccess) -> list:
     rows = list(rows)
     for referral in rows:
         referral.section_labels = [labels[name] for name in referral.sections]
+        # The thread: the owner reads every one; a receiver its own once it has accepted.
+        referral.thread = None
+        if access.owner or referral.state in ANSWERED_STATES:
+            referral.thread = list(referral.messages.select_related("author", "organisation"))
     return rows
 
 
@@ -194,11 +199,81 @@ def present_case(access: CaseAccess) -> CaseView:
         view.summary = case.summary
         view.events = list(case.events.select_related("participant__person"))
         view.screenings = _screenings(case)
+    support = case.services.select_related("provider", "participant__person")
     if access.can(Section.SUPPORT):
-        view.services = list(case.services.select_related("provider", "participant__person"))
-    if access.owner:
-        view.tasks = list(case.tasks.select_related("assigned_to"))
+        view.services = list(support)
+    elif not access.owner and not access.pending:
+        view.services = list(work_of(support, access))  # its own, when support is not shared
+    if not access.pending:  # the owner's tasks; a receiver's own
+        view.tasks = list(work_of(case.tasks.select_related("assigned_to"), access))
+        mine = set(work_of(case.services.all(), access).values_list("pk", flat=True))
+        for service in view.services or []:
+            service.mine = service.pk in mine
     return view
+
+
+AGE_BANDS = (
+    (12, "0-11", gettext_lazy("a child under 12")),
+    (18, "12-17", gettext_lazy("a child of 12 to 17")),
+    (25, "18-24", gettext_lazy("18 to 24")),
+    (60, "25-59", gettext_lazy("25 to 59")),
+    (None, "60+", gettext_lazy("60 or older")),
+)
+
+
+def age_band(participant, today) -> tuple[str, str]:
+    """(code, label) of a person's age now, from the birth date or the age when trafficked."""
+    birthdate = participant.person.birthdate
+    age = participant.age_when_trafficked
+    try:
+        born = date.fromisoformat(birthdate) if birthdate else None
+    except ValueError:
+        born = None
+    if born:
+        age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+    if age is None:
+        return "unknown", _("age not known")
+    return next((code, label) for limit, code, label in AGE_BANDS if limit is None or age < limit)
+
+
+def referral_request(access: CaseAccess) -> dict:
+    """What a receiver sees before accepting, like a SORMAS share request: why, how urgent,
+    where, the age band of the people it concerns and what would be shared. No name, no
+    contact, no free text the sender wrote (it may name someone)."""
+    case = access.case
+    today = date.today()
+    victims = case.participants.exclude(role="perpetrator").select_related("person")
+    labels = dict(Section.choices)
+    referrals = [r for r in access.referrals if r.state == "pending"]
+    for referral in referrals:
+        referral.section_labels = [labels[name] for name in referral.sections]
+    return {
+        "case": case,
+        "referrals": referrals,
+        "ages": [age_band(participant, today) for participant in victims],
+    }
+
+
+def referral_request_data(request: dict) -> dict:
+    case = request["case"]
+    return {
+        "id": str(case.pk),
+        "reference": case.reference,
+        "state": "pending",
+        "risk": case.risk,
+        "country": str(case.country),
+        "age_bands": [code for code, _label in request["ages"]],
+        "referrals": [
+            {
+                "id": str(r.pk),
+                "from_organisation": r.from_organisation.name,
+                "reason": r.reason,
+                "sections": r.sections,
+                "sent_at": r.sent_at,
+            }
+            for r in request["referrals"]
+        ],
+    }
 
 
 # The same views as JSON: codes as stored (HTCDS system names), a hidden part absent.
@@ -301,8 +376,9 @@ def case_data(view: CaseView) -> dict:
     if view.services is not None:
         out["services"] = [service_data(service) for service in view.services]
     out["referrals"] = [referral_data(referral) for referral in view.referrals]
-    if view.tasks is not None:
+    if view.access.owner:
         out.update(source=case.source, closure_reason=case.closure_reason)
+    if view.tasks is not None:
         out["tasks"] = [
             {"id": str(task.pk), "title": task.title, "due": task.due, "done_at": task.done_at}
             for task in view.tasks

@@ -9,8 +9,8 @@ from django.views.decorators.http import require_POST
 from haven.accounts.access import staff_view
 from haven.accounts.roles import Capability
 from haven.cases import handover, referrals
-from haven.cases.access import access_case, access_referral
-from haven.cases.forms import ReferralForm, ResponseForm
+from haven.cases.access import access_case, access_referral, access_thread
+from haven.cases.forms import MessageForm, ReferralForm, ResponseForm
 from haven.cases.models import VISIBLE_STATES, Referral, Section
 from haven.cases.services import CaseError
 from haven.lib.pagination import CappedPaginator
@@ -139,3 +139,17 @@ def transfer(request, referral_id):
         return redirect("cases:detail", referral.case_id)
     messages.success(request, _handed_message(case, handed))
     return redirect("cases:list")
+
+
+@require_POST
+@staff_view(Capability.CASE_READ)
+def message(request, referral_id):
+    """Write in the referral's thread; both organisations read it on the case page."""
+    referral = access_thread(request.user, referral_id, write=True)
+    form = MessageForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Write the message first."))
+    else:
+        referrals.post_message(referral, actor=request.user, body=form.cleaned_data["body"])
+        messages.success(request, _("Message sent."))
+    return redirect("cases:detail", referral.case_id)

@@ -284,6 +284,26 @@ def revoke(referral: Referral, *, actor: User) -> None:
 
 
 @transaction.atomic
+def post_message(referral: Referral, *, actor: User, body: str):
+    """A message in the referral's thread, read by both organisations; the caller checked the
+    writer may (`haven.cases.access.access_thread`)."""
+    from haven.cases.thread import ReferralMessage
+
+    if not body.strip():
+        raise CaseError(_("Write the message first."))
+    message = ReferralMessage.objects.create(
+        referral=referral, organisation_id=actor.organisation_id, author=actor, body=body.strip()
+    )
+    record_event(
+        "referral.message_sent",
+        actor=actor,
+        obj=referral,
+        summary={"case": str(referral.case_id)},
+    )
+    return message
+
+
+@transaction.atomic
 def transfer_ownership(
     referral: Referral,
     *,
@@ -325,6 +345,7 @@ def transfer_ownership(
     Person.objects.filter(participations__case=case).update(organisation=referral.to_organisation)
     # The old organisation's staff can no longer see the case: their tasks wait for a new owner.
     case.tasks.exclude(assigned_to__organisation=referral.to_organisation).update(assigned_to=None)
+    case.tasks.filter(organisation=old_owner).update(organisation=referral.to_organisation)
     _set_state(referral, ReferralState.COMPLETED, actor=actor, completed_at=timezone.now())
     _touch(case)  # statistics find changed cases by their update time
     handed = {"notes": notes, "attachments": attachments, "history": history}

@@ -7,6 +7,7 @@ from haven.cases.forms import (
     CaseForm,
     ConsentVersionForm,
     EventForm,
+    MessageForm,
     NewCaseForm,
     NoteForm,
     ParticipantForm,
@@ -67,6 +68,7 @@ ServiceIn = schema_from_form(
     },
 )
 NoteIn = schema_from_form(NoteForm, name="NoteIn")
+MessageIn = schema_from_form(MessageForm, name="ReferralMessageIn")
 ReferralIn = schema_from_form(
     ReferralForm,
     name="ReferralIn",

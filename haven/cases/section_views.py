@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from haven.accounts.access import staff_view
 from haven.audit.services import record_event
 from haven.cases import handover, referrals, services
-from haven.cases.access import access_case
+from haven.cases.access import access_case, access_to_work, work_of
 from haven.cases.forms import (
     AttachmentForm,
     ConsentForm,
@@ -42,6 +42,11 @@ def _done(request, case, text):
 
 def _writable(request, case_id):
     return access_case(request.user, case_id, write=True, audit=request.method == "GET").case
+
+
+def _workable(request, case_id):
+    """The owner's staff, or a receiver's after accepting: each adds its own work."""
+    return access_to_work(request.user, case_id, audit=request.method == "GET")
 
 
 @staff_view()
@@ -100,18 +105,25 @@ def add_event(request, case_id):
 
 @staff_view()
 def add_service(request, case_id):
-    case = _writable(request, case_id)
+    access = _workable(request, case_id)
+    case = access.case
     form = ServiceForm(request.POST or None, case=case)
     if request.method == "POST" and form.is_valid():
-        services.add_service(case, actor=request.user, values=form.cleaned_data)
+        services.add_service(
+            case,
+            actor=request.user,
+            values=form.cleaned_data,
+            organisation_id=access.organisation_id,
+        )
         return _done(request, case, _("Support added to the plan."))
     return _form_page(request, case, _("Add support"), form)
 
 
 @staff_view()
 def service_outcome(request, case_id, service_id):
-    case = _writable(request, case_id)
-    service = get_object_or_404(case.services, pk=service_id)
+    access = _workable(request, case_id)
+    case = access.case
+    service = get_object_or_404(work_of(case.services.all(), access), pk=service_id)
     form = OutcomeForm(request.POST or None, instance=copy(service))
     if request.method == "POST" and form.is_valid():
         services.update_service(service, actor=request.user, values=form.cleaned_data)
@@ -162,20 +174,30 @@ def withdraw_consent(request, case_id, person_id):
 @require_POST
 @staff_view()
 def add_note(request, case_id):
-    case = _writable(request, case_id)
+    access = _workable(request, case_id)
+    case = access.case
     form = NoteForm(request.POST)
     if form.is_valid():
-        services.add_note(case, actor=request.user, body=form.cleaned_data["body"])
+        services.add_note(
+            case,
+            actor=request.user,
+            body=form.cleaned_data["body"],
+            organisation_id=access.organisation_id,
+            shared_with_owner=form.cleaned_data["shared_with_owner"],
+        )
         return _done(request, case, _("Note added."))
     return _form_page(request, case, _("Add a note"), form)
 
 
 @staff_view()
 def add_task(request, case_id):
-    case = _writable(request, case_id)
-    form = TaskForm(request.POST or None, organisation_id=case.organisation_id)
+    access = _workable(request, case_id)
+    case = access.case
+    form = TaskForm(request.POST or None, organisation_id=access.organisation_id)
     if request.method == "POST" and form.is_valid():
-        services.add_task(case, actor=request.user, **form.cleaned_data)
+        services.add_task(
+            case, actor=request.user, organisation_id=access.organisation_id, **form.cleaned_data
+        )
         return _done(request, case, _("Task added."))
     return _form_page(request, case, _("Add a task"), form)
 
@@ -183,8 +205,9 @@ def add_task(request, case_id):
 @require_POST
 @staff_view()
 def task_done(request, case_id, task_id):
-    case = _writable(request, case_id)
-    task = get_object_or_404(case.tasks, pk=task_id)
+    access = _workable(request, case_id)
+    case = access.case
+    task = get_object_or_404(work_of(case.tasks.all(), access), pk=task_id)
     try:
         services.complete_task(task, actor=request.user)
     except services.CaseError as error:

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from haven.accounts.models import User
+from haven.accounts.models import Organisation, User
 from haven.audit.services import record_event
 from haven.cases import htcds
 from haven.cases.models import (
@@ -395,13 +395,32 @@ def add_event(case: Case, *, actor: User, values: dict) -> TraffickingEvent:
     )
 
 
+def _by(case: Case, organisation_id) -> dict:
+    """Whose work a new note, task or service is, and how the audit says so."""
+    organisation_id = organisation_id or case.organisation_id
+    via = {} if organisation_id == case.organisation_id else {"via": "referral"}
+    return {"organisation_id": organisation_id, "via": via}
+
+
 @transaction.atomic
-def add_service(case: Case, *, actor: User, values: dict) -> SupportService:
+def add_service(case: Case, *, actor: User, values: dict, organisation_id=None) -> SupportService:
+    """A service in the plan; a receiving organisation's is its own, provided by it unless
+    it names another provider."""
     if values.get("type") not in htcds.SupportType.values:
         raise CaseError(_("Choose the type of support."))
-    return _add_child(
-        case, SupportService, "service", actor=actor, values=values, action="case.service_added"
+    by = _by(case, organisation_id)
+    if by["via"] and not values.get("provider"):
+        values = {**values, "provider": Organisation.objects.get(pk=by["organisation_id"])}
+    service = SupportService(case=case, organisation_id=by["organisation_id"])
+    record_changes(case, service, actor=actor, section="service", values=values, created=True)
+    _touch(case)
+    record_event(
+        "case.service_added",
+        actor=actor,
+        obj=case,
+        summary={"service": str(service.pk), **by["via"]},
     )
+    return service
 
 
 @transaction.atomic
@@ -416,12 +435,25 @@ def update_service(service: SupportService, *, actor: User, values: dict) -> lis
 
 
 @transaction.atomic
-def add_note(case: Case, *, actor: User, body: str) -> Note:
+def add_note(
+    case: Case, *, actor: User, body: str, organisation_id=None, shared_with_owner=False
+) -> Note:
+    """A note of the owner, or a receiving organisation's own: the owner reads it only if the
+    receiver's staff share it."""
     if not body.strip():
         raise CaseError(_("Write the note first."))
-    note = Note.objects.create(case=case, author=actor, body=body.strip())
+    by = _by(case, organisation_id)
+    shared = bool(shared_with_owner and by["via"])
+    note = Note.objects.create(
+        case=case,
+        author=actor,
+        body=body.strip(),
+        organisation_id=by["organisation_id"],
+        shared_with_owner=shared,
+    )
     _touch(case)
-    record_event("case.note_added", actor=actor, obj=case)
+    summary = {**by["via"], "shared": shared} if by["via"] else {}
+    record_event("case.note_added", actor=actor, obj=case, summary=summary)
     return note
 
 
@@ -442,14 +474,25 @@ def add_attachment(case: Case, *, actor: User, file: CleanFile) -> Attachment:
 
 
 @transaction.atomic
-def add_task(case: Case, *, actor: User, title: str, due: date, assigned_to=None) -> Task:
+def add_task(
+    case: Case, *, actor: User, title: str, due: date, assigned_to=None, organisation_id=None
+) -> Task:
     if not title.strip():
         raise CaseError(_("Say what is to be done."))
-    if assigned_to is not None and assigned_to.organisation_id != case.organisation_id:
+    by = _by(case, organisation_id)
+    if assigned_to is not None and assigned_to.organisation_id != by["organisation_id"]:
+        if by["via"]:
+            raise CaseError(_("Tasks go to members of your organisation."))
         raise CaseError(_("Tasks go to members of the organisation that owns the case."))
-    task = Task.objects.create(case=case, title=title.strip(), due=due, assigned_to=assigned_to)
+    task = Task.objects.create(
+        case=case,
+        title=title.strip(),
+        due=due,
+        assigned_to=assigned_to,
+        organisation_id=by["organisation_id"],
+    )
     _touch(case)
-    record_event("case.task_added", actor=actor, obj=case)
+    record_event("case.task_added", actor=actor, obj=case, summary=by["via"])
     if assigned_to is not None:
         link = reverse("cases:detail", args=[case.pk])
         notify(assigned_to, Kind.TASK_ASSIGNED, link, obj=task, exclude=actor)

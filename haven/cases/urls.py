@@ -20,6 +20,7 @@ urlpatterns = [
     ],
     path("referrals/<uuid:referral_id>/revoke/", referral_views.revoke, name="revoke"),
     path("referrals/<uuid:referral_id>/transfer/", referral_views.transfer, name="transfer"),
+    path("referrals/<uuid:referral_id>/messages/", referral_views.message, name="message"),
     path("<uuid:case_id>/", views.detail, name="detail"),
     path("<uuid:case_id>/edit/", views.edit, name="edit"),
     path("<uuid:case_id>/close/", views.close, name="close"),

@@ -18,10 +18,10 @@ from haven.accounts.access import staff_view
 from haven.accounts.roles import Capability
 from haven.audit.models import Event
 from haven.cases import handover, htcds, selectors, services
-from haven.cases.access import access_case
+from haven.cases.access import access_case, notes_for, tasks_for
 from haven.cases.forms import CaseForm, CloseForm, NewCaseForm
-from haven.cases.models import LIVE_STATES, Risk, Section, Task
-from haven.cases.presenters import present_case
+from haven.cases.models import LIVE_STATES, Risk, Section
+from haven.cases.presenters import present_case, referral_request
 from haven.cases.referrals import shareable_sections
 from haven.lib.pagination import CappedPaginator
 from haven.reports.access import access_report
@@ -57,11 +57,10 @@ def case_list(request):
 
 @staff_view(Capability.CASE_READ)
 def task_list(request):
-    """Open tasks of the organisation's cases, overdue first; mine only with ?scope=mine."""
+    """Open tasks of the organisation (on its cases and those it accepted), overdue first;
+    mine only with ?scope=mine."""
     today = timezone.localdate()
-    tasks = Task.objects.filter(
-        case__organisation=request.user.organisation_id, done_at__isnull=True
-    )
+    tasks = tasks_for(request.user.organisation_id).filter(done_at__isnull=True)
     if request.GET.get("scope") == "mine":
         tasks = tasks.filter(assigned_to=request.user)
     if request.GET.get("when", "overdue") == "overdue":
@@ -115,7 +114,9 @@ def _owner_panels(case, view) -> dict:
     shareable = shareable_sections(case)  # once: it reads the people and their consent
     open_tasks = [task for task in view.tasks if task.done_at is None]
     return {
-        "notes": handover.visible_notes(case, hidden).select_related("author")[:50],
+        "notes": notes_for(handover.visible_notes(case, hidden), view.access).select_related(
+            "author", "organisation"
+        )[:50],
         "attachments": handover.visible_attachments(case, hidden).defer("data"),
         "shareable_labels": [label for name, label in Section.choices if name in shareable],
         "history": handover.visible_changes(case, hidden).select_related("actor")[:100],
@@ -139,8 +140,13 @@ def detail(request, case_id):
         "live_states": LIVE_STATES,
         "today": timezone.localdate(),
     }
+    if access.pending:  # the request only: no name, no contact
+        return render(request, "cases/referral_request.html", referral_request(access))
     if access.owner:
         context.update(_owner_panels(access.case, view))
+    else:  # a receiver that accepted: its own notes
+        notes = notes_for(access.case.notes.all(), access)
+        context["notes"] = notes.select_related("author", "organisation")[:50]
     return render(request, "cases/detail.html", context)
 
 

@@ -146,17 +146,25 @@ class TestOutsiders:
 
 
 class TestReceiver:
-    def test_a_pending_referral_shows_only_its_sections(self, case, carol):
+    def test_a_pending_referral_shows_the_request_only(self, case, carol):
         referral = refer(case, carol.organisation, ["summary", "exploitation"])
         access = access_case(carol, case.pk)
-        assert access.owner is False
-        assert access.sections == {"summary", "exploitation"}
-        assert access.can("exploitation") and not access.can("identity")
+        assert access.owner is False and access.pending and not access.working
+        assert access.sections == frozenset()
+        assert not access.can("summary") and not access.can("identity")
         assert access.referrals == [referral]
         assert views_of(case).get().summary == {"via": "referral"}
 
+    def test_accepting_shows_the_sections_the_referral_shares(self, case, carol):
+        referral = refer(case, carol.organisation, ["summary", "exploitation"])
+        referrals.accept(referral, actor=carol)
+        access = access_case(carol, case.pk)
+        assert access.sections == {"summary", "exploitation"}
+        assert access.can("exploitation") and not access.can("identity")
+        assert access.working and not access.pending
+
     def test_an_unshared_section_is_404_for_the_receiver(self, case, carol):
-        refer(case, carol.organisation, ["summary"])
+        referrals.accept(refer(case, carol.organisation, ["summary"]), actor=carol)
         access = access_case(carol, case.pk)
         access.require("summary")
         for section in ("exploitation", "support", "identity", "contact"):
@@ -196,6 +204,8 @@ class TestReceiver:
         referrals.accept(first, actor=carol)
         referrals.complete(first, actor=carol)
         second = refer(case, carol.organisation, ["exploitation"])
+        assert access_case(carol, case.pk).sections == {"summary"}  # offered, not yet accepted
+        referrals.accept(second, actor=carol)
         access = access_case(carol, case.pk)
         assert access.sections == {"summary", "exploitation"}
         assert {referral.pk for referral in access.referrals} == {first.pk, second.pk}
@@ -203,7 +213,7 @@ class TestReceiver:
     def test_a_declined_referral_adds_nothing_to_a_live_one(self, case, carol):
         declined = refer(case, carol.organisation, list(Section.values))
         referrals.decline(declined, actor=carol, note="Full.")
-        refer(case, carol.organisation, ["summary"])
+        referrals.accept(refer(case, carol.organisation, ["summary"]), actor=carol)
         assert access_case(carol, case.pk).sections == {"summary"}
 
     def test_another_organisation_sees_nothing_of_a_referral_to_the_shelter(

@@ -158,13 +158,16 @@ class TestReferrals:
         incoming = client.get(f"{API}/referrals", headers=token(carol)).json()
         assert [r["id"] for r in incoming] == [referral_id]
         seen = client.get(f"{API}/cases/{case.pk}", headers=token(carol)).json()
-        assert "contact" in seen["people"][0] and "identity" not in seen["people"][0]
-        assert "summary" not in seen and "events" not in seen and "tasks" not in seen
-        assert client.get(f"{API}/cases/{case.pk}/events", headers=token(carol)).status_code == 404
+        assert "people" not in seen and seen["state"] == "pending"  # the request only
         assert client.get(f"{API}/cases/{case.pk}/notes", headers=token(carol)).status_code == 404
         assert post(client, f"{API}/referrals/{referral_id}/accept", mallory, {}).status_code == 404
         assert post(client, f"{API}/referrals/{referral_id}/complete", carol, {}).status_code == 422
         assert post(client, f"{API}/referrals/{referral_id}/accept", carol, {}).status_code == 200
+        seen = client.get(f"{API}/cases/{case.pk}", headers=token(carol)).json()
+        assert "contact" in seen["people"][0] and "identity" not in seen["people"][0]
+        assert "summary" not in seen and "events" not in seen and seen["tasks"] == []
+        assert client.get(f"{API}/cases/{case.pk}/events", headers=token(carol)).status_code == 404
+        assert client.get(f"{API}/cases/{case.pk}/notes", headers=token(carol)).json() == []
         assert post(client, f"{API}/referrals/{referral_id}/revoke", carol, {}).status_code == 403
         assert (
             post(client, f"{API}/referrals/{referral_id}/complete", carol, {}).json()["state"]

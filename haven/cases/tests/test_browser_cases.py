@@ -85,7 +85,10 @@ def test_a_report_becomes_a_case_and_is_referred_with_consent(browser, live_serv
     problems += watch(carol)
     carol.goto(f"{live_server.url}/en/staff/cases/referrals/")
     carol.click(f"text={case.reference}")
-    carol.click("text=Accept")
+    request = carol.locator("main").inner_text()  # the request only, before accepting
+    assert "Thu Trang" not in request and "+84912000111" not in request
+    assert "Withholds documents" not in request and "Referral request" in request
+    carol.click("main button:has-text('Accept')")
     see(carol, "Referral accepted.")
     text = carol.locator("main").inner_text()
     assert "Withholds documents" in text  # shared: what happened

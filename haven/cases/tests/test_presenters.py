@@ -47,13 +47,17 @@ def case(alice):
 
 
 def refer(case, alice, organisation, sections):
-    return referrals.refer(
+    """Referred and accepted: a receiver sees the shared sections only after accepting."""
+    referral = referrals.refer(
         case,
         actor=alice,
         to_organisation=organisation,
         reason="AdditionalServicesRequired",
         sections=sections,
     )
+    receiver = organisation.members.filter(role="case_manager").first()
+    referrals.accept(referral, actor=receiver)
+    return referral
 
 
 def seen_by(user, case):
@@ -80,7 +84,8 @@ class TestPageAndApiAgree:
 
         # What the presenter decided: the contact section and support, nothing else.
         parts = view.parts()
-        assert set(parts) == {"case", "referrals", "people.contact", "services"}
+        # Tasks: the receiver's own (none here), never the owner's.
+        assert set(parts) == {"case", "referrals", "people.contact", "services", "tasks"}
         assert parts["people.contact"] == set(CONTACT_FIELDS)
 
         # The API says exactly that.
@@ -117,7 +122,8 @@ class TestPageAndApiAgree:
         assert data["summary"] == case.summary
         assert [event["city"] for event in data["events"]] == ["Poipet"]
         assert [row["outcome"] for row in data["screenings"]] == ["strong"]
-        assert "services" not in data and "tasks" not in data
+        # The receiver's own services and tasks only: none yet, the owner's never.
+        assert data["services"] == [] and data["tasks"] == []
         assert set(data["people"][0]) == {"id", "person_id", "pseudonym", "role", "details"}
 
 
@@ -142,8 +148,10 @@ class TestSectionRules:
     def test_summary_alone_shows_no_person_and_no_narrative(self, case, alice, carol):
         refer(case, alice, carol.organisation, ["summary"])
         view = seen_by(carol, case)
-        assert set(view.parts()) == {"case", "referrals"}
-        assert view.summary is None and view.events is None and view.services is None
+        # Besides the case, only the receiver's own services and tasks: none yet.
+        assert set(view.parts()) == {"case", "referrals", "services", "tasks"}
+        assert view.services == [] and view.tasks == []
+        assert view.summary is None and view.events is None
         assert view.people[0].shown_facts() == []
 
     def test_identity_shows_names_not_contacts(self, case, alice, carol):
@@ -168,7 +176,7 @@ class TestSectionRules:
         view = seen_by(carol, case)
         assert view.summary == case.summary
         assert len(view.events) == 1 and len(view.screenings) == 1
-        assert view.services is None
+        assert view.services == []  # its own only: the owner's support is not shared
         details = {fact.name: fact for fact in view.people[0].details}
         assert details["exploitation_country"].value == "KH"  # a code for the API
         assert details["exploitation_country"].shown == "Cambodia"  # a name for the page
@@ -186,7 +194,7 @@ class TestSectionRules:
         refer(case, alice, mallory.organisation, ["summary"])
         mine = refer(case, alice, carol.organisation, ["summary", "identity", "contact"])
         view = seen_by(carol, case)
-        assert view.tasks is None and view.people[0].consent is None
+        assert view.tasks == [] and view.people[0].consent is None  # the owner's: never
         assert [referral.pk for referral in view.referrals] == [mine.pk]
         assert len(seen_by(alice, case).referrals) == 2
 

@@ -218,8 +218,9 @@ class TestPeopleAndConsent:
             access_case(carol, case.pk)
         referrals.record_consent(case, newcomer, actor=alice, answers=ALL_CONSENT)
         again = refer(case, alice, carol.organisation, list(Section.values))
-        assert access_case(carol, case.pk).sections == set(Section.values)
         assert again.state == "pending"
+        referrals.accept(again, actor=carol)
+        assert access_case(carol, case.pk).sections == set(Section.values)
 
     def test_adding_a_perpetrator_leaves_live_referrals_as_they_are(self, alice, carol):
         case = make_case(alice, consent=ALL_CONSENT)
@@ -308,8 +309,8 @@ class TestRefer:
 
     def test_several_organisations_may_receive_the_same_case(self, alice, carol, mallory):
         case = make_case(alice, consent=ALL_CONSENT)
-        refer(case, alice, carol.organisation, ["summary"])
-        refer(case, alice, mallory.organisation, ["support"])
+        referrals.accept(refer(case, alice, carol.organisation, ["summary"]), actor=carol)
+        referrals.accept(refer(case, alice, mallory.organisation, ["support"]), actor=mallory)
         assert access_case(carol, case.pk).sections == {"summary"}
         assert access_case(mallory, case.pk).sections == {"summary", "support"}
 
@@ -437,7 +438,8 @@ class TestReceiverView:
         case = make_case(alice, consent=ALL_CONSENT)
         referral = refer(case, alice, carol.organisation, ["summary", "support"])
         expected = {"summary", "support"}
-        assert access_case(carol, case.pk).sections == expected
+        access = access_case(carol, case.pk)
+        assert access.sections == frozenset() and access.pending  # the request only
         referrals.accept(referral, actor=carol)
         assert access_case(carol, case.pk).sections == expected
         referrals.complete(referral, actor=carol)

@@ -72,13 +72,15 @@ def test_scope_and_roles(client, alice, mallory, dave, carol):
     )
     assert sign_in(client, carol).get(detail).status_code == 404
     referrals.revoke(referral, actor=alice)
-    referrals.refer(
+    again = referrals.refer(
         case,
         actor=alice,
         to_organisation=carol.organisation,
         reason="Other",
         sections=["exploitation"],
     )
+    assert client.get(detail).status_code == 404  # offered, not accepted yet
+    referrals.accept(again, actor=carol)
     assert client.get(detail).status_code == 200
 
 

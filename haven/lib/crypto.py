@@ -133,6 +133,69 @@ def decrypt_text(token: str, associated_data: bytes = b"") -> str:
         raise DecryptionError("Encrypted value is not text.") from None
 
 
+_TEXT_HEAD = TEXT_PREFIX + ":"
+_KEY_ID_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
+_NOT_URLSAFE = ("+", "/", "=", "\n", " ")  # what a2b_base64 would take but the token may not hold
+_TO_STANDARD = str.maketrans("-_", "+/")
+_BITS = {character: value for value, character in enumerate(BASE64_URL)}
+
+
+def _split_fast(token: str) -> tuple[str, bytes]:
+    """`_split_text` without a regular expression: the same tokens accepted, the same refused."""
+    if not token.startswith(_TEXT_HEAD):
+        raise DecryptionError("Not an encrypted value.")
+    end = token.find(":", 4)
+    key_id, encoded = token[4:end], token[end + 1 :]
+    if (
+        end < 0
+        or not 0 < len(key_id) <= 16
+        or not _KEY_ID_CHARS.issuperset(key_id)
+        or not encoded
+        or not encoded.isascii()
+        or any(character in encoded for character in _NOT_URLSAFE)
+    ):
+        raise DecryptionError("Not an encrypted value.")
+    leftover = len(encoded) % 4
+    if leftover == 1 or (leftover and _BITS.get(encoded[-1], 0) & UNUSED_BITS[leftover]):
+        raise DecryptionError("Encrypted value is not valid base64.")
+    try:
+        sealed = binascii.a2b_base64(
+            encoded.translate(_TO_STANDARD) + "=" * (-leftover % 4), strict_mode=True
+        )
+    except (binascii.Error, ValueError):
+        raise DecryptionError("Not an encrypted value.") from None
+    return key_id, sealed
+
+
+def decrypt_texts(tokens, associated_data: bytes = b"") -> list:
+    """`decrypt_text` of many tokens of one column (None stays None), for bulk reads: the token
+    is parsed without a regular expression and each key's cipher is looked up once."""
+    ciphers: dict[str, AESGCM] = {}
+    texts = []
+    append = texts.append
+    for token in tokens:
+        if token is None:
+            append(None)
+            continue
+        key_id, sealed = _split_fast(token)
+        cipher = ciphers.get(key_id)
+        if cipher is None:
+            cipher = ciphers[key_id] = _cipher_for(key_id)
+        if len(sealed) < NONCE_SIZE + TAG_SIZE:
+            raise DecryptionError("Encrypted value is too short.")
+        try:
+            append(
+                cipher.decrypt(sealed[:NONCE_SIZE], sealed[NONCE_SIZE:], associated_data).decode()
+            )
+        except InvalidTag:
+            raise DecryptionError(
+                "Encrypted value was altered, or its associated data differs."
+            ) from None
+        except UnicodeDecodeError:
+            raise DecryptionError("Encrypted value is not text.") from None
+    return texts
+
+
 def key_id_of(value: str | bytes) -> str:
     """The id of the key a stored value was encrypted under (the value is not decrypted)."""
     key_id, sealed = _split_text(value) if isinstance(value, str) else _split_bytes(value)

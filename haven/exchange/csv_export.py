@@ -17,6 +17,7 @@ import json
 import uuid
 from collections import defaultdict
 from collections.abc import Iterator
+from operator import itemgetter
 
 from django.db.models import BooleanField, DateField, JSONField
 from django.db.models.sql.constants import MULTI
@@ -32,9 +33,9 @@ from haven.exchange.export import (
     csv_columns,
     outgoing,
 )
-from haven.exchange.values import cell_writer, format_location
+from haven.exchange.values import _plain, cell_writer, format_location
 from haven.lib.crypto import ENCRYPTED_FIELDS, decrypt_texts
-from haven.lib.spreadsheets import safe_cell
+from haven.lib.spreadsheets import GUARDED_STARTS, safe_cell
 
 
 def _field(model, name: str):
@@ -64,58 +65,65 @@ def _raw(field):
     return None  # text, numbers, codes: as stored
 
 
+def _guard(cells: list) -> list:
+    """`safe_cell` of a column of text cells, looking only at those that could need it."""
+    return [safe_cell(cell) if cell[:1] in GUARDED_STARTS else cell for cell in cells]
+
+
 class _Table:
-    """The columns read from one query, and how each becomes a cell."""
+    """The columns read from one query, and how each column of stored values becomes cells.
 
-    def __init__(self, model, names):
+    Work is done a column at a time (list comprehensions, a batch decryption), and rows of
+    cells are put together at the end, in C (`zip`, `itemgetter`)."""
+
+    def __init__(self, model, names, columns, prefix: str = ""):
         self.names = list(names)
-        self.index = {name: i for i, name in enumerate(self.names)}
-        fields = [_field(model, name) for name in self.names]
-        self.encrypted = [
-            (i, field.associated_data)
-            for i, field in enumerate(fields)
-            if isinstance(field, ENCRYPTED_FIELDS)
+        index = {name: i for i, name in enumerate(self.names)}
+        self.fields = [_field(model, name) for name in self.names]
+        self.cells = [
+            (column, [index[name] for name in _source(column, prefix)], cell_writer(column.kind))
+            for column in columns
         ]
-        self.raw = [(i, convert) for i, field in enumerate(fields) if (convert := _raw(field))]
 
-    def prepare(self, rows: list[list]) -> list[list]:
-        """Stored rows as lists of model-like values: decrypted, parsed."""
-        for i, associated_data in self.encrypted:
-            for row, text in zip(
-                rows, decrypt_texts([row[i] for row in rows], associated_data), strict=True
-            ):
-                row[i] = text
-        for i, convert in self.raw:
-            for row in rows:
-                if row[i] is not None:
-                    row[i] = convert(row[i])
-        return rows
+    def values(self, rows) -> list[list]:
+        """Stored rows as columns of model-like values: decrypted, parsed."""
+        if not rows:
+            return [[] for _ in self.names]
+        columns = [list(values) for values in zip(*rows, strict=True)]
+        for i, field in enumerate(self.fields):
+            if isinstance(field, ENCRYPTED_FIELDS):
+                columns[i] = decrypt_texts(columns[i], field.associated_data)
+            elif convert := _raw(field):
+                columns[i] = [None if value is None else convert(value) for value in columns[i]]
+        return columns
+
+    def cell_rows(self, columns: list[list], size: int) -> list[tuple]:
+        """One tuple of written, guarded cells per row, in the order of the table's columns."""
+        written = []
+        for column, sources, write in self.cells:
+            if column.kind == Kind.LOCATION:
+                countries, places = (columns[i] for i in sources)
+                cells = [
+                    ""
+                    if country is None and place is None
+                    else format_location(country, place) or ""
+                    for country, place in zip(countries, places, strict=True)
+                ]
+            elif write is str or write is _plain:
+                cells = [
+                    "" if value is None else value if value.__class__ is str else str(value)
+                    for value in columns[sources[0]]
+                ]
+            else:
+                cells = ["" if value is None else write(value) for value in columns[sources[0]]]
+            written.append(_guard(cells))
+        return list(zip(*written, strict=True)) if written else [()] * size
 
 
-def _cell(column, table: _Table, prefix: str = ""):
-    """(position in the row, writer) of a column, or for a location the pair of positions."""
-    names = [name for name in _source(column, prefix)]
-    write = cell_writer(column.kind)
-    if column.kind == Kind.LOCATION:
-        country, place = (table.index[name] for name in names)
-
-        def location(row):
-            if row[country] is None and row[place] is None:
-                return ""
-            return safe_cell(format_location(row[country], row[place]))
-
-        return location
-    position = table.index[names[0]]
-    if write is str:
-        return lambda row: "" if row[position] is None else safe_cell(str(row[position]))
-    return lambda row: "" if row[position] is None else safe_cell(write(row[position]))
-
-
-def _chunks(queryset, chunk_size: int) -> Iterator[list[list]]:
+def _chunks(queryset, chunk_size: int) -> Iterator[list]:
     """Stored rows of a `values_list` query a chunk at a time (server-side cursor on PostgreSQL)."""
     compiler = queryset.query.get_compiler(using=queryset.db)
-    for rows in compiler.execute_sql(MULTI, chunked_fetch=True, chunk_size=chunk_size):
-        yield [list(row) for row in rows]
+    yield from compiler.execute_sql(MULTI, chunked_fetch=True, chunk_size=chunk_size)
 
 
 def _consent_flags(ids) -> dict:
@@ -148,50 +156,52 @@ def _consent_flags(ids) -> dict:
 class FastPlan:
     def __init__(self, columns):
         self.columns = columns
-        case_names = sorted(
-            {
-                *(n for c in columns if c.part in ("case", "key") for n in _source(c)),
-                *OUTGOING_FIELDS,
-            }
-        )
-        self.case = _Table(Case, ["id", *case_names])
+        case_columns = [c for c in columns if c.part in ("case", "key")]
         person = [c for c in columns if c.part == "person"]
         victim = [c for c in columns if c.part == "victim"]
-        self.victim = _Table(
-            Participant,
-            [
-                "case_id",
-                "person_id",
-                *(n for c in victim for n in _source(c)),
-                *(n for c in person for n in _source(c, "person__")),
-            ],
-        )
-        self.case_cells = [
-            (i, _cell(c, self.case)) for i, c in enumerate(columns) if c.part in ("case", "key")
+        case_names = sorted({*(n for c in case_columns for n in _source(c)), *OUTGOING_FIELDS})
+        self.case = _Table(Case, ["id", *case_names], case_columns)
+        victim_names = [
+            "case_id",
+            "person_id",
+            *(n for c in victim for n in _source(c)),
+            *(n for c in person for n in _source(c, "person__")),
         ]
+        self.victim = _Table(Participant, victim_names, victim)
+        self.person = _Table(Participant, victim_names, person, "person__")  # the same rows
+        # A row is case cells + victim cells + person cells + the consent flag, put in the
+        # columns' order by one itemgetter.
+        order = case_columns + victim + person
+        place = {id(column): i for i, column in enumerate(order)}
+        self.pick = itemgetter(
+            *(len(order) if c.part == "consent" else place[id(c)] for c in columns)
+        )
+        self.no_victim = ("",) * (len(victim) + len(person) + 1)
         self.outgoing = [
             (i, column.field, cell_writer(column.kind))
-            for i, column in enumerate(columns)
-            if column.part in ("case", "key") and column.field in OUTGOING_FIELDS
+            for i, column in enumerate(case_columns)
+            if column.field in OUTGOING_FIELDS
         ]
-        self.victim_cells = [
-            (i, _cell(c, self.victim, "person__" if c.part == "person" else ""))
-            for i, c in enumerate(columns)
-            if c.part in ("person", "victim")
-        ]
-        self.consent = [i for i, c in enumerate(columns) if c.part == "consent"]
 
 
-def _case_row(plan: FastPlan, case: list, referrals) -> list[str]:
-    row = [""] * len(plan.columns)
-    for i, cell in plan.case_cells:
-        row[i] = cell(case)
-    if referrals:
-        values = outgoing(None, referrals)
-        for i, field, write in plan.outgoing:
-            value = values[field]
-            row[i] = "" if value is None else safe_cell(write(value))
-    return row
+def _case_cells(plan: FastPlan, chunk) -> tuple[list, list[tuple]]:
+    """The chunk's case ids as stored, and each case's cells; referral columns as `outgoing`."""
+    columns = plan.case.values(chunk)
+    cells = plan.case.cell_rows(columns, len(chunk))
+    ids = columns[0]
+    referrals_of = _referrals(ids)
+    if referrals_of:
+        for number, case_id in enumerate(ids):
+            key = case_id if isinstance(case_id, uuid.UUID) else uuid.UUID(case_id)
+            referrals = referrals_of.get(key)
+            if referrals:
+                values = outgoing(None, referrals)
+                row = list(cells[number])
+                for i, field, write in plan.outgoing:
+                    value = values[field]
+                    row[i] = "" if value is None else safe_cell(write(value))
+                cells[number] = tuple(row)
+    return ids, cells
 
 
 def export_csv(cases, *, extended: bool = False, chunk_size: int = CHUNK_SIZE) -> Iterator[str]:
@@ -201,35 +211,28 @@ def export_csv(cases, *, extended: bool = False, chunk_size: int = CHUNK_SIZE) -
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow([safe_cell(column.name) for column in plan.columns])
-    consent_cells = plan.consent
-    victim_cells = plan.victim_cells
+    pick, no_victim = plan.pick, plan.no_victim
     for chunk in _chunks(cases.values_list(*plan.case.names), chunk_size):
-        plan.case.prepare(chunk)
-        ids = [case[0] for case in chunk]
+        ids, case_cells = _case_cells(plan, chunk)
+        query = victims_of.filter(case_id__in=ids).values_list(*plan.victim.names)
+        rows = [row for part in _chunks(query, chunk_size * 4) for row in part]
+        columns = plan.victim.values(rows)
+        cells = zip(
+            plan.victim.cell_rows(columns, len(rows)),
+            plan.person.cell_rows(columns, len(rows)),
+            strict=True,
+        )
         victims = defaultdict(list)
-        for rows in _chunks(
-            victims_of.filter(case_id__in=ids).values_list(*plan.victim.names), chunk_size * 4
-        ):
-            for victim in plan.victim.prepare(rows):
-                victims[victim[0]].append(victim)
+        for case_id, person_id, (victim, person) in zip(columns[0], columns[1], cells, strict=True):
+            victims[case_id].append((person_id, victim + person))
         flags = _consent_flags(ids)
-        referrals = _referrals(ids)
-        for case in chunk:
-            case_id = case[0]
-            key = case_id if isinstance(case_id, uuid.UUID) else uuid.UUID(case_id)
-            base = _case_row(plan, case, referrals.get(key))
+        for case_id, case in zip(ids, case_cells, strict=True):
             mine = victims.get(case_id)
             if not mine:
-                writer.writerow(base)
+                writer.writerow(pick(case + no_victim))
                 continue
-            for victim in mine:
-                row = base.copy()
-                for i, cell in victim_cells:
-                    row[i] = cell(victim)
-                flag = flags.get((case_id, victim[1]), "")
-                for i in consent_cells:
-                    row[i] = flag
-                writer.writerow(row)
+            for person_id, victim in mine:
+                writer.writerow(pick((*case, *victim, flags.get((case_id, person_id), ""))))
         yield buffer.getvalue()
         buffer.seek(0)
         buffer.truncate()

@@ -91,27 +91,29 @@ def test_only_jobs_running_longer_than_the_limit_are_requeued():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_worker_survives_its_database_connections_being_cut():
+def test_a_worker_survives_its_database_connections_being_cut(tmp_path):
     if connection.vendor != "postgresql":
         pytest.skip("pg_terminate_backend is PostgreSQL's")
-    worker = start_worker("--interval", "0.2")
+    marker = tmp_path / "started"
+    cut = slow_once.enqueue(str(marker), 3, True)
+    worker = start_worker("--interval", "0.2", "--abandoned-after", "2")
     try:
-        first = note.enqueue("before")
-        wait_for(lambda: DBTaskResult.objects.get(pk=first.id).status == "SUCCESSFUL")
-        name = connection.settings_dict["NAME"]
-        for _ in range(2):
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
-                    "WHERE datname = %s AND pid <> pg_backend_pid()",
-                    [name],
-                )
-                assert cursor.fetchone()[0] >= 1  # the worker's connection was cut
-            time.sleep(0.5)
-        after = note.enqueue("after")
+        wait_for(marker.exists)  # the job runs, its connection open
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                "WHERE datname = %s AND pid <> pg_backend_pid()",
+                [connection.settings_dict["NAME"]],
+            )
+            assert cursor.fetchone()[0] >= 1  # the worker's connection was cut
+        # Its outcome could not be written; the job is requeued and run again, and the worker
+        # goes on with the next job.
+        wait_for(lambda: DBTaskResult.objects.get(pk=cut.id).status == "SUCCESSFUL")
+        after = note.enqueue("after the cut")
         wait_for(lambda: DBTaskResult.objects.get(pk=after.id).status == "SUCCESSFUL")
         assert worker.poll() is None  # still running
     finally:
         worker.send_signal(signal.SIGTERM)
         _, errors = worker.communicate(timeout=60)
     assert "Database connection lost" in errors
+    assert DBTaskResult.objects.get(pk=cut.id).return_value == "finished on another attempt"

@@ -4,8 +4,10 @@
     .venv/bin/python bench/cases.py --cases 20000          # a quick look
     .venv/bin/python bench/cases.py --keep --explain       # keep the database, show query plans
     .venv/bin/python bench/cases.py --reuse                # measure the kept database again
+    .venv/bin/python bench/cases.py --cases 100000 --export-only   # the HTCDS export beside COPY
 
-Makes a throw-away database (haven_bench_cases) next to HAVEN_TEST_DATABASE_URL, migrates it,
+Makes a throw-away database (HAVEN_BENCH_CASES_DATABASE, a full URL; else haven_bench_cases
+next to HAVEN_TEST_DATABASE_URL), migrates it,
 and loads --cases realistic cases over ~50 organisations (about 20,000 each) plus the demo
 organisations, Hotline VN holding a tenth of them: people, participants with HTCDS codes,
 events, services, consent, notes, tasks and referrals between organisations in every state.
@@ -19,7 +21,9 @@ ciphertexts per column rather than encrypting "" millions of times.
 Then, through Django's test client, signed in (password and second factor) as a case manager
 of one big organisation, it times the case list with common filters, the overdue tasks and
 case pages, and prints p50/p95 per page; then it streams an HTCDS CSV export of Hotline VN's
-cases (a tenth of all: 100,000 for the full run) through haven.exchange.export.
+cases (a tenth of all: 100,000 for the full run) through haven.exchange.export, beside
+PostgreSQL's own COPY ... TO STDOUT of the same rows (each case with its victims and their
+people). --export-only skips the pages and exports every case.
 Targets (issue 5): list and case page p95 under 100 ms; export over 5,000 cases/s.
 """
 
@@ -42,7 +46,13 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 POSTGRES = os.environ.get("HAVEN_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/haven")
-DATABASE_NAME = "haven_bench_cases"
+# The benchmark's own database (made and dropped by it): HAVEN_BENCH_CASES_DATABASE, a full URL,
+# else haven_bench_cases beside HAVEN_TEST_DATABASE_URL.
+BENCH_DATABASE = os.environ.get("HAVEN_BENCH_CASES_DATABASE", "").strip() or (
+    POSTGRES.rsplit("/", 1)[0] + "/haven_bench_cases"
+)
+DATABASE_NAME = BENCH_DATABASE.rsplit("/", 1)[1].split("?")[0]
+SERVER = BENCH_DATABASE.rsplit("/", 1)[0] + "/postgres"
 KEY_FILE = ROOT / "var" / "bench-cases.key"
 LATE = ("questionnaires", "scoring", "summaries")  # modules the case page imports when called
 BATCH = 5000
@@ -691,7 +701,6 @@ def measure(figures: dict, rounds: int, pages: int, show_plans: bool) -> None:
 
     from haven.accounts.models import User
     from haven.cases.models import Case
-    from haven.exchange.export import cases_for_export, export_csv
 
     today = timezone.localdate()
     organisation = figures["measured"]
@@ -728,21 +737,69 @@ def measure(figures: dict, rounds: int, pages: int, show_plans: bool) -> None:
     print(line(f"case page, first view ({len(sample)} cases)", first))
     print(line("case page, viewed again", [value for values in again.values() for value in values]))
 
-    hotline = figures["hotline"]
-    cases = cases_for_export(hotline)
-    count = cases.count()
+    export(figures["hotline"])
+    if show_plans:
+        explain(user, paths)
+
+
+COPY_ROWS = """
+    SELECT c.*, pa.*, pe.*
+    FROM cases_case c
+    LEFT JOIN cases_participant pa ON pa.case_id = c.id AND pa.role = 'victim'
+    LEFT JOIN cases_person pe ON pe.id = pa.person_id
+    {where}
+    ORDER BY c.opened, c.created, c.id
+"""
+
+
+def copy_rate(organisation) -> tuple[float, int]:
+    """Seconds and bytes for PostgreSQL's own COPY ... TO STDOUT (CSV) of the same rows: each
+    case with its victims and their people, every column, still encrypted."""
+    from django.db import connection
+
+    where = "" if organisation is None else "WHERE c.organisation_id = %s"
+    query = COPY_ROWS.format(where=where)
+    if organisation is not None:
+        query = query.replace("%s", f"'{organisation.pk}'")  # a UUID: nothing to escape
+    size = 0
     began = time.perf_counter()
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY ({query}) TO STDOUT (FORMAT csv)") as copy,
+    ):
+        for block in copy:
+            size += len(block)
+    return time.perf_counter() - began, size
+
+
+def export(organisation) -> None:
+    """The HTCDS CSV export of `cases`, streamed, beside COPY of the same rows."""
+    import resource
+
+    from haven.exchange.export import cases_for_export, export_csv
+
+    cases = cases_for_export(organisation)
+    label = "every organisation" if organisation is None else organisation.name
+    count = cases.count()
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    began, cpu = time.perf_counter(), time.process_time()
     size = lines = 0
     for piece in export_csv(cases):
         size += len(piece.encode())
         lines += piece.count("\n")
-    elapsed = time.perf_counter() - began
+    elapsed, cpu = time.perf_counter() - began, time.process_time() - cpu
+    grown = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss) / 1024
+    copied, copy_size = copy_rate(organisation)
     print(
-        f"\nHTCDS CSV export of {count:,} cases ({hotline.name}): {elapsed:.1f} s = "
-        f"{count / elapsed:,.0f} cases/s; {lines:,} lines, {size / 1e6:.0f} MB"
+        f"\nHTCDS CSV export of {count:,} cases ({label}): {elapsed:.1f} s = "
+        f"{count / elapsed:,.0f} cases/s ({count / cpu:,.0f}/s of this process's CPU time); "
+        f"{lines:,} lines, {size / 1e6:.0f} MB; peak memory "
+        f"grew {grown:,.0f} MB\n"
+        f"PostgreSQL COPY of the same rows (encrypted, TO STDOUT csv): {copied:.1f} s = "
+        f"{count / copied:,.0f} cases/s, {copy_size / 1e6:.0f} MB; export/COPY "
+        f"{copied / elapsed:.2f}",
+        flush=True,
     )
-    if show_plans:
-        explain(user, paths)
 
 
 # Process ---------------------------------------------------------------------------------------
@@ -788,7 +845,10 @@ def run(arguments) -> None:
             f"VACUUM ANALYZE {figures['analysing']:.0f} s; database {figures['size'] / 1e9:.1f} GB\n"
             f"  rows: {tables}"
         )
-    measure(figures, arguments.rounds, arguments.pages, arguments.explain)
+    if arguments.export_only:
+        export(None)
+    else:
+        measure(figures, arguments.rounds, arguments.pages, arguments.explain)
     load_average = os.getloadavg()
     print(f"\nMachine load {load_average[0]:.1f} at the end (other work shares these CPUs).")
 
@@ -805,7 +865,7 @@ def environment(data_dir: str, encryption_keys: str) -> dict:
         HAVEN_RECEIPT_SALT=secrets.token_hex(32),
         HAVEN_AUDIT_KEY="bench:" + base64.b64encode(secrets.token_bytes(32)).decode(),
         HAVEN_ALLOWED_HOSTS="testserver",
-        HAVEN_DATABASE_URL=POSTGRES.rsplit("/", 1)[0] + "/" + DATABASE_NAME,
+        HAVEN_DATABASE_URL=BENCH_DATABASE,
         HAVEN_LOG_LEVEL="WARNING",
         HAVEN_SMTP_HOST="",
         HAVEN_DATA_DIR=data_dir,
@@ -823,6 +883,11 @@ def main() -> None:
     )
     parser.add_argument("--reuse", action="store_true", help="measure the kept database again")
     parser.add_argument("--explain", action="store_true", help="print the list query plans")
+    parser.add_argument(
+        "--export-only",
+        action="store_true",
+        help="only time the HTCDS CSV export of every case, beside COPY of the same rows",
+    )
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     arguments = parser.parse_args()
     if arguments.child:
@@ -835,7 +900,7 @@ def main() -> None:
         encryption_keys = KEY_FILE.read_text().strip()
     else:
         encryption_keys = "bench:" + base64.b64encode(secrets.token_bytes(32)).decode()
-        with psycopg.connect(POSTGRES, dbname="postgres", autocommit=True) as connection:
+        with psycopg.connect(SERVER, autocommit=True) as connection:
             connection.execute(f"DROP DATABASE IF EXISTS {DATABASE_NAME}")
             connection.execute(f"CREATE DATABASE {DATABASE_NAME}")
         if keep:  # written first: without the key, a kept database cannot be read
@@ -852,7 +917,7 @@ def main() -> None:
         if keep:
             print(f"Kept {DATABASE_NAME}; its encryption key is in {KEY_FILE}.")
         else:
-            with psycopg.connect(POSTGRES, dbname="postgres", autocommit=True) as connection:
+            with psycopg.connect(SERVER, autocommit=True) as connection:
                 connection.execute(f"DROP DATABASE IF EXISTS {DATABASE_NAME}")
 
 

@@ -55,3 +55,13 @@ def queue_summary(now=None) -> QueueSummary:
         failed=failed_for_good().count(),
         oldest_ready_age=max(now - oldest, timedelta(0)),
     )
+
+
+def requeue_abandoned(older_than: timedelta, now=None) -> int:
+    """Put back in the queue the jobs marked running for longer than `older_than`: their
+    worker died (kill -9, a lost machine) before it could record the outcome. The next worker
+    runs them again, so `older_than` must be longer than the longest job, and jobs idempotent."""
+    cutoff = (now or timezone.now()) - older_than
+    return DBTaskResult.objects.filter(
+        status=TaskResultStatus.RUNNING, started_at__lt=cutoff
+    ).update(status=TaskResultStatus.READY, started_at=None)

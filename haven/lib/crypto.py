@@ -133,6 +133,78 @@ def decrypt_text(token: str, associated_data: bytes = b"") -> str:
         raise DecryptionError("Encrypted value is not text.") from None
 
 
+_TEXT_HEAD = TEXT_PREFIX + ":"
+_KEY_ID_CHARS = frozenset(BASE64_URL)  # the same set of characters as KEY_ID's
+_URLSAFE = BASE64_URL.encode("ascii")
+_TO_STANDARD = bytes.maketrans(b"-_", b"+/")
+_BITS = {character: value for value, character in enumerate(BASE64_URL)}
+
+
+def _split_fast(token: str, prefix: str) -> tuple[str, bytes]:
+    """`_split_text` without a regular expression: the same tokens accepted, the same refused.
+
+    `prefix` is the `hv1:<key id>:` of the previous token of the batch: a token that starts
+    with it needs no second look at its key id."""
+    if prefix and token.startswith(prefix):
+        start = len(prefix)
+    else:
+        end = token.find(":", len(_TEXT_HEAD))
+        key_id = token[len(_TEXT_HEAD) : end]
+        if (
+            not token.startswith(_TEXT_HEAD)
+            or end < 0
+            or not 0 < len(key_id) <= 16
+            or not _KEY_ID_CHARS.issuperset(key_id)
+        ):
+            raise DecryptionError("Not an encrypted value.")
+        start = end + 1
+    try:
+        encoded = token[start:].encode("ascii")
+    except UnicodeEncodeError:
+        raise DecryptionError("Not an encrypted value.") from None
+    # Deleting every character of the alphabet leaves nothing of a well-formed token.
+    if not encoded or encoded.translate(None, _URLSAFE):
+        raise DecryptionError("Not an encrypted value.")
+    leftover = len(encoded) % 4
+    if leftover == 1 or (leftover and _BITS[chr(encoded[-1])] & UNUSED_BITS[leftover]):
+        raise DecryptionError("Encrypted value is not valid base64.")
+    sealed = binascii.a2b_base64(encoded.translate(_TO_STANDARD) + b"=" * (-leftover % 4))
+    return token[:start], sealed
+
+
+def decrypt_texts(tokens, associated_data: bytes = b"") -> list:
+    """`decrypt_text` of many tokens of one column (None stays None), for bulk reads: the token
+    is parsed without a regular expression, each key's cipher looked up once."""
+    ciphers: dict[str, AESGCM] = {}
+    texts = []
+    append = texts.append
+    prefix = cipher = None
+    for token in tokens:
+        if token is None:
+            append(None)
+            continue
+        head, sealed = _split_fast(token, prefix)
+        if head != prefix:
+            prefix = head
+            key_id = head[len(_TEXT_HEAD) : -1]
+            cipher = ciphers.get(key_id)
+            if cipher is None:
+                cipher = ciphers[key_id] = _cipher_for(key_id)
+        if len(sealed) < NONCE_SIZE + TAG_SIZE:
+            raise DecryptionError("Encrypted value is too short.")
+        try:
+            append(
+                cipher.decrypt(sealed[:NONCE_SIZE], sealed[NONCE_SIZE:], associated_data).decode()
+            )
+        except InvalidTag:
+            raise DecryptionError(
+                "Encrypted value was altered, or its associated data differs."
+            ) from None
+        except UnicodeDecodeError:
+            raise DecryptionError("Encrypted value is not text.") from None
+    return texts
+
+
 def key_id_of(value: str | bytes) -> str:
     """The id of the key a stored value was encrypted under (the value is not decrypted)."""
     key_id, sealed = _split_text(value) if isinstance(value, str) else _split_bytes(value)

@@ -35,9 +35,13 @@ def needs_guard(text: str) -> bool:
     return False
 
 
+# Only a cell beginning with one of these can need a guard (`needs_guard` looks no further).
+GUARDED_STARTS = frozenset("=+-@\t\r '")
+
+
 def safe_cell(value):
     """The value as a spreadsheet should receive it: text that could run gets a quote first."""
-    if isinstance(value, str) and needs_guard(value):
+    if isinstance(value, str) and value[:1] in GUARDED_STARTS and needs_guard(value):
         return GUARD + value
     return value
 

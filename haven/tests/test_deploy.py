@@ -80,10 +80,12 @@ def test_the_web_units_metrics_directory_is_its_own_runtime_directory():
 
 def test_the_worker_units_command_is_a_haven_command():
     [command] = unit("haven-worker.service")["ExecStart"]
-    program, subcommand = shlex.split(command)
+    program, subcommand, *options = shlex.split(command)
     assert program == f"{INSTALLED}/venv/bin/haven"
     result = run([sys.executable, "-m", "haven", "help", subcommand])
     assert result.returncode == 0 and "--schedule-interval" in result.stdout
+    for option in options[::2]:  # --abandoned-after 3600: an option the worker has
+        assert option in result.stdout
     unknown = run([sys.executable, "-m", "haven", "help", "no_such_command"])
     assert unknown.returncode != 0
     assert int(unit("haven-worker.service")["TimeoutStopSec"][0]) >= 60  # a job may finish

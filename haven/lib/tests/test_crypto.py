@@ -11,6 +11,7 @@ from django.db.migrations.writer import MigrationWriter
 from django.db.models.lookups import IsNull
 
 from haven.lib.crypto import (
+    BASE64_URL,
     DecryptionError,
     EncryptedBinaryField,
     EncryptedTextField,
@@ -18,6 +19,7 @@ from haven.lib.crypto import (
     current_key_id,
     decrypt_bytes,
     decrypt_text,
+    decrypt_texts,
     encrypt_bytes,
     encrypt_text,
     encrypted_fields,
@@ -161,6 +163,69 @@ class TestText:
     def test_malformed_values_are_refused(self, token):
         with pytest.raises(DecryptionError):
             decrypt_text(token)
+
+
+MALFORMED_TOKENS = [
+    "",
+    "plain text",
+    "hv1:test-old:",
+    "hv1:test-old:abc=",
+    "hv1:test-old:a+b/",
+    "hv1:test-old:abcde",
+    "hv1:bad id:abcd",
+    "hv1:seventeen-chars-x:abcd",
+    "hv2:test-old:abcd",
+    "hv1::abcd",
+    "hv1:test-old",
+    "hv1:test-old:ab!d",
+    "hv1:test-old:ab\ncd",
+    "hv1:test-old:abcd:efgh",
+    "hv1:test-old:abcdéfgh",
+]
+
+
+class TestDecryptTexts:
+    """The batch decryption of a column parses tokens without a regular expression: it must
+    accept and refuse exactly what `decrypt_text` does."""
+
+    def test_it_gives_what_decrypt_text_gives_and_keeps_none(self, settings):
+        tokens = [encrypt_text(text, b"t.c") for text in ("", VIETNAMESE, "x" * 1000)]
+        put_new_key_first(settings)
+        tokens += [None, encrypt_text("under the new key", b"t.c")]
+        expected = [None if t is None else decrypt_text(t, b"t.c") for t in tokens]
+        assert decrypt_texts(tokens, b"t.c") == expected
+        assert expected[:2] == ["", VIETNAMESE] and expected[3] is None
+
+    def test_any_altered_character_is_refused(self):
+        token = encrypt_text("secret")
+        for index in range(len(token)):
+            replacement = "A" if token[index] != "A" else "B"
+            with pytest.raises(DecryptionError):
+                decrypt_texts([token[:index] + replacement + token[index + 1 :]])
+
+    def test_other_associated_data_and_unknown_keys_are_refused(self):
+        token = encrypt_text("secret", associated_data=b"case:7")
+        with pytest.raises(DecryptionError):
+            decrypt_texts([token], associated_data=b"case:8")
+        with pytest.raises(DecryptionError, match="'gone'"):
+            decrypt_texts([token.replace("hv1:test-old:", "hv1:gone:")], b"case:7")
+
+    @pytest.mark.parametrize("token", MALFORMED_TOKENS)
+    def test_malformed_values_are_refused_by_both(self, token):
+        with pytest.raises(DecryptionError):
+            decrypt_text(token)
+        with pytest.raises(DecryptionError):
+            decrypt_texts([token])
+
+    def test_a_non_canonical_last_character_is_refused(self):
+        token = encrypt_text("abcd")  # 32 bytes: 43 characters, the last with 2 unused bits
+        last = BASE64_URL.index(token[-1])
+        changed = token[:-1] + BASE64_URL[last | 1]
+        assert changed != token
+        with pytest.raises(DecryptionError):
+            decrypt_text(changed)
+        with pytest.raises(DecryptionError):
+            decrypt_texts([changed])
 
 
 class TestKeyRotation:

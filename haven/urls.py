@@ -20,6 +20,7 @@ urlpatterns += i18n_patterns(
     path("staff/cases/exchange/", include("haven.exchange.urls")),
     path("staff/cases/", include("haven.cases.urls")),
     path("stats/", include("haven.stats.urls")),
+    path("commitments/", include("haven.participation.urls")),
     path("staff/stats/", include("haven.stats.staff_urls")),
     path("staff/", include("haven.accounts.urls")),
 )

@@ -18,6 +18,9 @@ class Capability(StrEnum):
     STATS_READ = "stats.read"
     ORG_ADMIN = "org.admin"
     SYSTEM_ADMIN = "system.admin"
+    COMMITMENT_REPORT = "commitment.report"
+    COMMITMENT_VALIDATE = "commitment.validate"
+    CONSULT_MANAGE = "consult.manage"
 
 
 class Role(models.TextChoices):
@@ -46,8 +49,12 @@ CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.SCREENING_USE,
         }
     ),
-    Role.ANALYST: frozenset({Capability.STATS_READ}),
-    Role.ORG_ADMIN: frozenset({Capability.ORG_ADMIN, Capability.STATS_READ}),
+    Role.ANALYST: frozenset(
+        {Capability.STATS_READ, Capability.COMMITMENT_VALIDATE, Capability.CONSULT_MANAGE}
+    ),
+    Role.ORG_ADMIN: frozenset(
+        {Capability.ORG_ADMIN, Capability.STATS_READ, Capability.COMMITMENT_REPORT}
+    ),
     Role.SYSADMIN: frozenset(
         {Capability.ORG_ADMIN, Capability.STATS_READ, Capability.SYSTEM_ADMIN}
     ),

@@ -1,0 +1,38 @@
+import pytest
+
+from haven.accounts.models import Organisation, User
+from haven.accounts.roles import Role
+from haven.accounts.services import create_api_token
+from haven.conftest import CONTENT
+from haven.participation.content import load_commitments
+from haven.participation.models import Commitment
+
+
+def auth(user):
+    _, secret = create_api_token(user, actor=user, name="test")
+    return {"Authorization": f"Bearer {secret}"}
+
+
+@pytest.fixture
+def commitments(db, hotline):
+    load_commitments(CONTENT / "commitments")
+    Commitment.objects.filter(code__in=["bohol-a", "bohol-b"]).update(lead_organisation=hotline)
+    return Commitment.objects
+
+
+@pytest.fixture
+def outsider_admin(db, outsider_org):
+    """An organisation administrator of another organisation."""
+    return User.objects.create_user(
+        "olga", password="x-correct-horse-9", organisation=outsider_org, role=Role.ORG_ADMIN
+    )
+
+
+@pytest.fixture
+def shelter_admin(db):
+    return User.objects.create_user(
+        "sam",
+        password="x-correct-horse-9",
+        organisation=Organisation.objects.get(name="Shelter HN"),
+        role=Role.ORG_ADMIN,
+    )

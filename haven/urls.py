@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from haven import views
 from haven.api import api
+from haven.participation.urls import consultation_urls
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
@@ -21,6 +22,7 @@ urlpatterns += i18n_patterns(
     path("staff/cases/", include("haven.cases.urls")),
     path("stats/", include("haven.stats.urls")),
     path("commitments/", include("haven.participation.urls")),
+    path("consultations/", include(consultation_urls)),
     path("staff/stats/", include("haven.stats.staff_urls")),
     path("staff/", include("haven.accounts.urls")),
 )

@@ -3,14 +3,16 @@
 Hotline VN (its administrator `oscar`) leads a few commitments and reports on them; `dave` at the
 Ministry validates. Every narrative here is invented for the demonstration."""
 
+from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from haven.accounts.models import Organisation, User
 from haven.participation.content import load_commitments
-from haven.participation.models import Commitment, ProgressReport
+from haven.participation.models import Commitment, Consultation, Contribution, ProgressReport
 from haven.participation.services import submit_progress, validate_progress
 
 LED_BY_HOTLINE = ["actip-art-11", "actip-art-14-1", "bohol-a", "bohol-b", "apa-b"]
@@ -54,3 +56,59 @@ def create_demo_progress() -> int:
             validate_progress(dave, report, decision=decision, reason=reason)
         count += 1
     return count
+
+
+CONSULTATIONS = [
+    {
+        "title": "Demo: draft provincial plan on safe migration",
+        "summary": "A fictional draft: how the province will warn people about fake job offers "
+        "and help those who come back.",
+        "document": "1. Information in every commune before the harvest season.\n\n"
+        "2. A desk at the bus station for people coming back from abroad.\n\n"
+        "3. A yearly report on what was done.",
+        "status": "open",
+        "days": (-5, 40),
+        "comments": [
+            ("Please put the information on commune radio too, not only on posters.", "published"),
+            ("The desk should open in the evening, when the buses arrive.", "pending"),
+        ],
+        "response": "",
+    },
+    {
+        "title": "Demo: draft guide on referring victims between provinces",
+        "summary": "A fictional draft guide for case managers.",
+        "document": "1. Who calls whom.\n\n2. What is shared, and with whose consent.",
+        "status": "closed",
+        "days": (-90, -30),
+        "comments": [("Say clearly that the victim decides what is shared.", "published")],
+        "response": "We heard that consent must come first. We changed section 2: nothing is "
+        "shared without the person's agreement, except to save a life.",
+    },
+]
+
+
+@transaction.atomic
+def create_demo_consultations() -> int:
+    """One open and one closed consultation from the Ministry, once."""
+    dave = User.objects.filter(username="dave").first()
+    if dave is None or Consultation.objects.exists():
+        return 0
+    today = timezone.localdate()
+    for item in CONSULTATIONS:
+        before, after = item["days"]
+        consultation = Consultation.objects.create(
+            title=item["title"],
+            summary=item["summary"],
+            document=item["document"],
+            opens=today + timedelta(days=before),
+            closes=today + timedelta(days=after),
+            status=item["status"],
+            response=item["response"],
+            organisation=dave.organisation,
+            created_by=dave,
+        )
+        for body, moderation in item["comments"]:
+            Contribution.objects.create(
+                consultation=consultation, kind="comment", body=body, moderation=moderation
+            )
+    return len(CONSULTATIONS)

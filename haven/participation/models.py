@@ -144,3 +144,80 @@ class ProgressReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.commitment} {self.period}"
+
+
+class Phase(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    OPEN = "open", _("Open for comments")
+    CLOSED = "closed", _("Closed")
+
+
+class Consultation(models.Model):
+    """A policy document put out for comments, and what the organiser heard and changed."""
+
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.TextField(_("summary"), max_length=2000)
+    document = models.TextField(_("policy document"), max_length=100_000)
+    opens = models.DateField(_("opens"))
+    closes = models.DateField(_("closes"))
+    status = models.CharField(_("status"), max_length=10, choices=Phase.choices, default="draft")
+    response = models.TextField(_("what we heard and what changed"), blank=True)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="consultations"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-opens", "-pk"]
+        verbose_name = _("consultation")
+        verbose_name_plural = _("consultations")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Kind(models.TextChoices):
+    COMMENT = "comment", _("Public comment")
+    SUBMISSION = "submission", _("Stakeholder submission")
+
+
+class Moderation(models.TextChoices):
+    PENDING = "pending", _("Waiting for moderation")
+    PUBLISHED = "published", _("Published")
+    REJECTED = "rejected", _("Rejected")
+
+
+class Contribution(models.Model):
+    """A public comment (no account, nothing kept about who sent it) or an organisation's
+    submission; either is published only after moderation."""
+
+    consultation = models.ForeignKey(
+        Consultation, on_delete=models.CASCADE, related_name="contributions"
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    body = models.TextField(_("text"))
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    moderation = models.CharField(
+        _("moderation"), max_length=10, choices=Moderation.choices, default=Moderation.PENDING
+    )
+    reason = models.TextField(_("reason"), blank=True)
+    moderated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created", "pk"]
+        verbose_name = _("contribution")
+        verbose_name_plural = _("contributions")
+
+    def __str__(self) -> str:
+        return f"{self.consultation_id}/{self.pk}"

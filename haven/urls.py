@@ -24,6 +24,7 @@ urlpatterns += i18n_patterns(
     path("commitments/", include("haven.participation.urls")),
     path("consultations/", include(consultation_urls)),
     path("staff/stats/", include("haven.stats.staff_urls")),
+    path("staff/participation/", include("haven.participation.staff_urls")),
     path("staff/", include("haven.accounts.urls")),
 )
 

@@ -1,11 +1,14 @@
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from haven.accounts.models import Organisation, User
 from haven.accounts.roles import Role
 from haven.accounts.services import create_api_token
 from haven.conftest import CONTENT
 from haven.participation.content import load_commitments
-from haven.participation.models import Commitment
+from haven.participation.models import Commitment, Consultation
 
 
 def auth(user):
@@ -35,4 +38,19 @@ def shelter_admin(db):
         password="x-correct-horse-9",
         organisation=Organisation.objects.get(name="Shelter HN"),
         role=Role.ORG_ADMIN,
+    )
+
+
+@pytest.fixture
+def open_consultation(dave):
+    today = timezone.localdate()
+    return Consultation.objects.create(
+        title="Draft national plan",
+        summary="What we plan to do.",
+        document="1. Prevention\n\n2. Protection",
+        opens=today - timedelta(days=1),
+        closes=today + timedelta(days=30),
+        status="open",
+        organisation=dave.organisation,
+        created_by=dave,
     )

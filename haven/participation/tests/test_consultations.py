@@ -14,21 +14,6 @@ from haven.participation.tests.conftest import auth
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def open_consultation(dave):
-    today = timezone.localdate()
-    return Consultation.objects.create(
-        title="Draft national plan",
-        summary="What we plan to do.",
-        document="1. Prevention\n\n2. Protection",
-        opens=today - timedelta(days=1),
-        closes=today + timedelta(days=30),
-        status="open",
-        organisation=dave.organisation,
-        created_by=dave,
-    )
-
-
 def post_comment(client, consultation, body="Add shelters in the north.", token=None):
     return client.post(
         f"/en/consultations/{consultation.pk}/",

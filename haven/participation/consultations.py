@@ -10,6 +10,7 @@ from haven.accounts.access import has_capability
 from haven.accounts.roles import Capability
 from haven.audit.services import record_event
 from haven.participation.models import Consultation, Contribution, Kind, Moderation, Phase
+from haven.participation.services import valid_id
 
 MAX_COMMENT = 3000
 NEXT_PHASE = {Phase.DRAFT: Phase.OPEN, Phase.OPEN: Phase.CLOSED}
@@ -36,6 +37,8 @@ def consultations_visible_to(user):
 
 
 def access_consultation(user, consultation_id) -> Consultation:
+    if not valid_id(consultation_id):
+        raise Http404
     try:
         return consultations_visible_to(user).get(pk=consultation_id)
     except (Consultation.DoesNotExist, ValueError):

@@ -149,6 +149,8 @@ def moderate(request, contribution_id: int, payload: ModerationIn):
 
 
 def _contribution_for(user, contribution_id) -> Contribution:
+    if not rules.valid_id(contribution_id):
+        raise Http404
     visible = rules.consultations_visible_to(user)
     contribution = Contribution.objects.filter(pk=contribution_id, consultation__in=visible).first()
     if contribution is None or (

@@ -90,7 +90,17 @@ def submit_progress(user, commitment: Commitment, *, period, status, text, evide
     return report
 
 
+def valid_id(value) -> bool:
+    """A number a database integer key can hold: anything else is simply not found."""
+    try:
+        return 0 < int(value) < 2**31
+    except (TypeError, ValueError):
+        return False
+
+
 def access_report(user, report_id) -> ProgressReport:
+    if not valid_id(report_id):
+        raise Http404
     try:
         return reports_visible_to(user).get(pk=report_id)
     except (ProgressReport.DoesNotExist, ValueError):

@@ -53,7 +53,9 @@ def decide_progress(request, report_id: int):
 @require_POST
 @staff_view(Capability.CONSULT_MANAGE)
 def moderate(request, contribution_id: int):
-    contribution = Contribution.objects.filter(pk=contribution_id).first()
+    contribution = None
+    if rules.valid_id(contribution_id):
+        contribution = Contribution.objects.filter(pk=contribution_id).first()
     if contribution is None:
         raise Http404
     decision, reason = request.POST.get("decision", ""), request.POST.get("reason", "")

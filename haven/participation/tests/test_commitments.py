@@ -158,6 +158,7 @@ class TestValidating:
         report = submit(client, oscar).json()["id"]
         assert decide(client, outsider_admin, report).status_code == 404
         assert decide(client, outsider_admin, 999999).status_code == 404
+        assert decide(client, outsider_admin, 2**70).status_code == 404
 
 
 class TestPages:

@@ -71,6 +71,10 @@ def test_unknown_items_are_404(client, dave):
     sign_in(client, dave)
     assert client.post(f"{QUEUE}progress/999999/", {"decision": "validate"}).status_code == 404
     assert client.post(f"{QUEUE}contributions/999999/", {"decision": "publish"}).status_code == 404
+    huge = 2**70
+    assert client.post(f"{QUEUE}progress/{huge}/", {"decision": "validate"}).status_code == 404
+    assert client.post(f"{QUEUE}contributions/{huge}/", {"decision": "publish"}).status_code == 404
+    assert client.get(f"/en/consultations/{huge}/").status_code == 404
 
 
 def test_csrf_is_enforced(csrf_client, dave, pending):

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -11,7 +12,14 @@ from haven.accounts.access import has_capability, staff_view
 from haven.accounts.roles import Capability
 from haven.participation import consultations as rules
 from haven.participation import services
-from haven.participation.models import Contribution, Moderation, Validation
+from haven.participation.models import (
+    Commitment,
+    Contribution,
+    Moderation,
+    ProgressReport,
+    Status,
+    Validation,
+)
 
 
 @require_safe
@@ -20,7 +28,8 @@ def queue(request):
     user = request.user
     validates = has_capability(user, Capability.COMMITMENT_VALIDATE)
     manages = has_capability(user, Capability.CONSULT_MANAGE)
-    if not (validates or manages):
+    reports_progress = has_capability(user, Capability.COMMITMENT_REPORT)
+    if not (validates or manages or reports_progress):
         raise PermissionDenied
     reports = services.reports_visible_to(user).filter(validation=Validation.PENDING)
     contributions = Contribution.objects.filter(moderation=Moderation.PENDING).select_related(
@@ -31,8 +40,43 @@ def queue(request):
         "contributions": contributions if manages else [],
         "validates": validates,
         "manages": manages,
+        "reports_progress": reports_progress,
+        **(_reporting(user) if reports_progress else {}),
     }
     return render(request, "participation/staff_queue.html", context)
+
+
+def _reporting(user) -> dict:
+    """What an organisation administrator needs: the commitments it may report on, its reports."""
+    return {
+        "own_commitments": Commitment.objects.filter(
+            Q(lead_organisation=user.organisation_id) | Q(lead_organisation__isnull=True)
+        ),
+        "own_reports": ProgressReport.objects.filter(organisation=user.organisation_id)
+        .select_related("commitment")
+        .order_by("-submitted_at")[:20],
+        "status_choices": Status.choices,
+    }
+
+
+@require_POST
+@staff_view(Capability.COMMITMENT_REPORT)
+def submit_progress(request):
+    commitment = Commitment.objects.filter(code=request.POST.get("commitment", "")).first()
+    if commitment is None:
+        messages.error(request, _("Choose a commitment."))
+        return redirect("participation_staff:queue")
+    fields = {name: request.POST.get(name, "") for name in ("period", "status", "text")}
+    try:
+        services.submit_progress(
+            request.user, commitment, evidence=request.POST.get("evidence", ""), **fields
+        )
+    except services.InvalidProgress as error:
+        for field, message in error.errors:
+            messages.error(request, f"{field}: {message}")
+        return redirect("participation_staff:queue")
+    messages.success(request, _("Report sent: it is published once an analyst validates it."))
+    return redirect("participation_staff:queue")
 
 
 @require_POST

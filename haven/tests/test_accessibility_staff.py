@@ -122,6 +122,7 @@ def _world():
         ],
         "oscar": [
             "/staff/",
+            "/staff/participation/",
             f"/staff/organisations/{hotline.id}/",
             f"/staff/organisations/{hotline.id}/add/",
             f"/staff/members/{oscar.id}/",

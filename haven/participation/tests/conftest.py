@@ -33,12 +33,17 @@ def outsider_admin(db, outsider_org):
 
 @pytest.fixture
 def shelter_admin(db):
-    return User.objects.create_user(
+    """Shelter HN's administrator, with a second factor so that pages let them in."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    user = User.objects.create_user(
         "sam",
         password="x-correct-horse-9",
         organisation=Organisation.objects.get(name="Shelter HN"),
         role=Role.ORG_ADMIN,
     )
+    TOTPDevice.objects.create(user=user, name="phone", key="42" * 20, confirmed=True)
+    return user
 
 
 @pytest.fixture

@@ -84,3 +84,24 @@ def test_csrf_is_enforced(csrf_client, dave, pending):
     )
     assert response.status_code == 403
     assert ProgressReport.objects.get(pk=pending.pk).validation == "pending"
+
+
+def test_an_organisation_administrator_reports_in_the_browser(client, oscar, commitments):
+    sign_in(client, oscar)
+    page = client.get(QUEUE).content.decode()
+    assert "bohol-a" in page and "bohol-b" in page
+    data = {"commitment": "bohol-a", "period": "2026-H1", "status": "ongoing", "text": "Done."}
+    assert client.post(f"{QUEUE}progress/new/", data).status_code == 302
+    report = ProgressReport.objects.get()
+    assert report.organisation == oscar.organisation and report.validation == "pending"
+    response = client.post(f"{QUEUE}progress/new/", {**data, "period": "soon"}, follow=True)
+    assert "2026-H1" in response.content.decode() and ProgressReport.objects.count() == 1
+
+
+def test_reporting_needs_the_capability_and_the_lead(client, alice, shelter_admin, commitments):
+    data = {"commitment": "bohol-a", "period": "2026-H1", "status": "ongoing", "text": "Done."}
+    assert sign_in(client, alice).post(f"{QUEUE}progress/new/", data).status_code == 403
+    assert sign_in(client, shelter_admin).post(f"{QUEUE}progress/new/", data).status_code == 403
+    page = client.get(QUEUE).content.decode()
+    assert 'value="bohol-a"' not in page and 'value="apa-a"' in page
+    assert not ProgressReport.objects.exists()

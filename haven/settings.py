@@ -214,6 +214,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "haven.context_processors.languages",
                 "haven.context_processors.quick_exit",
+                "haven.notifications.context_processors.notifications",
             ],
         },
     },
@@ -236,7 +237,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "accounts:home"
+LOGIN_REDIRECT_URL = "workspace:home"
 OTP_TOTP_ISSUER = "Haven"
 
 HAVEN_SESSION_IDLE_MINUTES = env_int("HAVEN_SESSION_IDLE_MINUTES", 30, minimum=5, maximum=1440)
@@ -342,6 +343,11 @@ HAVEN_PERIODIC_JOBS = {
     "purge_expired_reports": ("haven.reports.tasks.purge_expired_reports_job", 24 * 3600),
     "anchor_audit_head": ("haven.audit.tasks.anchor_audit_head_job", 3600),
     "prune_finished_jobs": ("haven.jobs.tasks.prune_finished_jobs", 24 * 3600),
+    "notify_overdue_tasks": ("haven.workspace.tasks.notify_overdue_tasks", 3600),
+    "send_notification_digests": (
+        "haven.notifications.tasks.send_notification_digests",
+        24 * 3600,
+    ),
 }
 
 # Metrics at /metrics for Prometheus, only with this bearer token (none: the page is a 404).

@@ -25,6 +25,8 @@ urlpatterns += i18n_patterns(
     path("consultations/", include(consultation_urls)),
     path("staff/stats/", include("haven.stats.staff_urls")),
     path("staff/participation/", include("haven.participation.staff_urls")),
+    path("staff/notifications/", include("haven.notifications.urls")),
+    path("staff/", include("haven.workspace.urls")),
     path("staff/", include("haven.accounts.urls")),
 )
 

@@ -5,9 +5,9 @@ from uuid import UUID
 
 from django.utils import timezone
 from ninja import Router, Schema
-from ninja.security import HttpBearer
+from ninja.security import HttpBearer, SessionAuth
 
-from haven.accounts.access import access_organisation
+from haven.accounts.access import access_organisation, two_factor_satisfied
 from haven.accounts.models import TOKEN_PREFIX, ApiToken, hash_token
 
 # Writing last_used_at on every call would turn each read into a write; once a while is enough.
@@ -31,6 +31,25 @@ class TokenAuth(HttpBearer):
             ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=now)
         request.user = api_token.user
         return api_token.user
+
+
+class StaffSessionAuth(SessionAuth):
+    """A signed-in staff page's session, for the endpoints the pages themselves call: second
+    factor done and own password chosen, as `staff_view` asks. CSRF is checked on every unsafe
+    request that carries the session cookie; without the cookie, this says nothing (401)."""
+
+    def _get_key(self, request):
+        if self.param_name not in request.COOKIES:
+            return None
+        return super()._get_key(request)
+
+    def authenticate(self, request, key):
+        user = request.user
+        if not key or not user.is_authenticated or not user.is_active:
+            return None
+        if not two_factor_satisfied(user) or user.must_change_password:
+            return None
+        return user
 
 
 class OrganisationOut(Schema):

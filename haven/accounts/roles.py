@@ -23,6 +23,27 @@ class Capability(StrEnum):
     CONSULT_MANAGE = "consult.manage"
 
 
+# Capabilities as pages show them: in words, never as codes.
+CAPABILITY_LABELS: dict[Capability, str] = {
+    Capability.REPORT_TRIAGE: _("Read and sort the reports sent to your organisation"),
+    Capability.CASE_READ: _("Read the cases of your organisation and those referred to it"),
+    Capability.CASE_WRITE: _("Open cases and add to them"),
+    Capability.CASE_REFER: _("Refer cases to other organisations"),
+    Capability.SCREENING_USE: _("Use the screening questions"),
+    Capability.STATS_READ: _("See statistics (numbers only, no names)"),
+    Capability.ORG_ADMIN: _("Manage the members of your organisation"),
+    Capability.SYSTEM_ADMIN: _("Administer the whole system"),
+    Capability.COMMITMENT_REPORT: _("Report progress on your organisation's commitments"),
+    Capability.COMMITMENT_VALIDATE: _("Check and validate progress reports on commitments"),
+    Capability.CONSULT_MANAGE: _("Run public consultations and moderate comments"),
+}
+
+
+def capability_labels(capabilities) -> list[str]:
+    """The capabilities in words, in the order of the table above."""
+    return [str(label) for code, label in CAPABILITY_LABELS.items() if code in capabilities]
+
+
 class Role(models.TextChoices):
     CASE_MANAGER = "case_manager", _("Case manager")
     FRONTLINE = "frontline", _("Frontline worker")

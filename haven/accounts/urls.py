@@ -4,7 +4,7 @@ from haven.accounts import views
 
 app_name = "accounts"
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("account/", views.home, name="account"),
     path("login/", views.login_view, name="login"),
     path("login/verify/", views.verify_view, name="verify"),
     path("two-factor/", views.enrol_view, name="enrol"),

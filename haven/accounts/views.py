@@ -40,7 +40,7 @@ from haven.accounts.forms import (
     TokenForm,
 )
 from haven.accounts.models import ApiToken, User
-from haven.accounts.roles import Capability
+from haven.accounts.roles import Capability, capability_labels
 from haven.audit.services import record_event
 
 PENDING_KEY = "haven_pending_login"
@@ -54,7 +54,7 @@ def _next_url(request) -> str:
         candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return candidate
-    return reverse("accounts:home")
+    return reverse("workspace:home")
 
 
 def _with_next(url: str, next_url: str) -> str:
@@ -320,7 +320,7 @@ def logout_view(request):
 def home(request):
     user = request.user
     context = {
-        "capabilities": sorted(user.capabilities),
+        "capabilities": capability_labels(user.capabilities),
         "two_factor": user_has_device(user, confirmed=True),
     }
     return render(request, "accounts/home.html", context)

@@ -8,6 +8,7 @@ that relied on it, or revokes them when nothing is left to share.
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -29,6 +30,8 @@ from haven.cases.models import (
     Section,
 )
 from haven.cases.services import CaseError, _touch, record_changes
+from haven.notifications.models import Kind
+from haven.notifications.services import notify
 
 
 def consenting_people(case: Case) -> dict:
@@ -193,7 +196,22 @@ def refer(
         obj=referral,
         summary={"case": str(case.pk), "to": str(to_organisation.pk), "sections": sections},
     )
+    _tell(to_organisation, Kind.REFERRAL_RECEIVED, referral, incoming=True)
     return referral
+
+
+def _tell(users_or_org, kind: str, referral: Referral, *, incoming: bool, actor=None) -> None:
+    """Notify of a referral: its list for the receiver, the case for the sender."""
+    if incoming:
+        link = reverse("cases:referrals") + "?direction=incoming"
+    else:
+        link = reverse("cases:detail", args=[referral.case_id])
+    notify(users_or_org, kind, link, obj=referral, capability=Capability.CASE_WRITE, exclude=actor)
+
+
+def _tell_sender(referral: Referral, kind: str, actor: User) -> None:
+    senders = {referral.sent_by, referral.case.case_worker} - {None}
+    _tell(senders, kind, referral, incoming=False, actor=actor)
 
 
 def _as_receiver(referral: Referral, actor: User) -> None:
@@ -223,6 +241,7 @@ def accept(referral: Referral, *, actor: User, note: str = "") -> None:
         receiving_case_worker=actor,
         response_note=note.strip(),
     )
+    _tell_sender(referral, Kind.REFERRAL_ACCEPTED, actor)
 
 
 @transaction.atomic
@@ -238,6 +257,7 @@ def decline(referral: Referral, *, actor: User, note: str = "") -> None:
         responded_at=timezone.now(),
         response_note=note.strip(),
     )
+    _tell_sender(referral, Kind.REFERRAL_DECLINED, actor)
 
 
 @transaction.atomic
@@ -260,6 +280,7 @@ def revoke(referral: Referral, *, actor: User) -> None:
         raise PermissionDenied
     _expect(referral, *LIVE_STATES)
     _set_state(referral, ReferralState.REVOKED, actor=actor, revoked_at=timezone.now())
+    _tell(referral.to_organisation, Kind.REFERRAL_REVOKED, referral, incoming=True)
 
 
 @transaction.atomic

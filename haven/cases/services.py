@@ -8,6 +8,7 @@ import json
 from datetime import date
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -30,6 +31,8 @@ from haven.cases.models import (
     new_case_reference,
 )
 from haven.lib.uploads import CleanFile
+from haven.notifications.models import Kind
+from haven.notifications.services import notify
 
 
 class CaseError(ValueError):
@@ -147,7 +150,15 @@ def open_case(*, actor: User, organisation=None, **values) -> Case:
         organisation=organisation,
         summary={"source": source, "country": str(case.country)},
     )
+    tell_case_worker(case, actor)
     return case
+
+
+def tell_case_worker(case: Case, actor: User | None) -> None:
+    """The member given the case hears of it, unless they gave it to themselves."""
+    if case.case_worker_id:
+        link = reverse("cases:detail", args=[case.pk])
+        notify(case.case_worker, Kind.CASE_ASSIGNED, link, obj=case, exclude=actor)
 
 
 # Kinds of exploitation a report names that make a case urgent whatever else it says.
@@ -276,6 +287,8 @@ def update_case(case: Case, *, actor: User, values: dict) -> list[str]:
     if changed:
         _touch(case)
         record_event("case.updated", actor=actor, obj=case, summary={"fields": changed})
+    if "case_worker" in changed:
+        tell_case_worker(case, actor)
     return changed
 
 
@@ -437,6 +450,9 @@ def add_task(case: Case, *, actor: User, title: str, due: date, assigned_to=None
     task = Task.objects.create(case=case, title=title.strip(), due=due, assigned_to=assigned_to)
     _touch(case)
     record_event("case.task_added", actor=actor, obj=case)
+    if assigned_to is not None:
+        link = reverse("cases:detail", args=[case.pk])
+        notify(assigned_to, Kind.TASK_ASSIGNED, link, obj=task, exclude=actor)
     return task
 
 

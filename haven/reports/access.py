@@ -1,12 +1,11 @@
 """Which reports a staff member may see: those routed or referred to their organisation."""
 
 from django.core.exceptions import ValidationError
-from django.db.models import Case, IntegerField, Value, When
 from django.http import Http404
 
 from haven.accounts.access import has_capability, require_capability
 from haven.accounts.roles import Capability
-from haven.reports.models import Report, Status
+from haven.reports.models import Report
 
 
 def reports_visible_to(user):
@@ -23,15 +22,3 @@ def access_report(user, report_id) -> Report:
         raise Http404 from None
     require_capability(user, Capability.REPORT_TRIAGE)
     return report
-
-
-STATUS_ORDER = [Status.NEW, Status.IN_TRIAGE, Status.REFERRED, Status.ACCEPTED, Status.CLOSED]
-
-
-def in_queue_order(reports):
-    """Danger now on top, then new before everything else, then the newest first."""
-    priority = Case(
-        *[When(status=status, then=Value(rank)) for rank, status in enumerate(STATUS_ORDER)],
-        output_field=IntegerField(),
-    )
-    return reports.order_by("-danger_now", priority, "-created")

@@ -245,9 +245,16 @@ class StaffMessageForm(forms.Form):
     )
 
 
+class MemberChoiceField(forms.ModelChoiceField):
+    """Colleagues by the name people know them by, never by their username."""
+
+    def label_from_instance(self, obj):
+        return obj.display_name()
+
+
 class AssignForm(forms.Form):
-    member = forms.ModelChoiceField(label=_("Assign to"), queryset=None, required=False)
+    member = MemberChoiceField(label=_("Assign to"), queryset=None, required=False)
 
     def __init__(self, *args, members, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["member"].queryset = members
+        self.fields["member"].queryset = members.order_by("first_name", "last_name", "username")

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mass_mail
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -17,6 +18,8 @@ from haven.accounts.roles import CAPABILITIES, Capability
 from haven.audit.services import record_event
 from haven.lib.metrics import REPORTS_RECEIVED
 from haven.lib.uploads import CleanFile
+from haven.notifications.models import Kind
+from haven.notifications.services import notify as notify_members
 from haven.reports.models import Attachment, ClosedReason, Message, Report, Status
 from haven.reports.receipts import hash_receipt, new_receipt
 
@@ -111,6 +114,8 @@ def submit_report(new: NewReport, files: list[CleanFile]) -> tuple[Report, str]:
             },
         )
         _enqueue("send_notification", "new", report_id=str(report.pk))
+        for organisation in recipients:
+            _tell(organisation, Kind.REPORT_NEW, report)
         transaction.on_commit(REPORTS_RECEIVED.inc)
     return report, receipt
 
@@ -122,6 +127,14 @@ def find_by_receipt(receipt: str) -> Report | None:
 def record_reporter_visit(report: Report) -> None:
     """The reporter opened their report with the receipt: audited like any view of a report."""
     record_event("report.reporter_opened", obj=report)
+
+
+def _tell(users_or_org, kind: str, report: Report, actor: User | None = None) -> None:
+    """An in-app notification for triage staff: the report's page, never its content."""
+    link = reverse("reports_staff:detail", args=[report.pk])
+    notify_members(
+        users_or_org, kind, link, obj=report, capability=Capability.REPORT_TRIAGE, exclude=actor
+    )
 
 
 def _touch(report: Report, **fields) -> None:
@@ -138,6 +151,11 @@ def add_reporter_message(report: Report, body: str, files: list[CleanFile]) -> M
     _touch(report)
     record_event("report.reporter_message", obj=report, summary={"attachments": len(files)})
     _enqueue("send_notification", "message", report_id=str(report.pk))
+    if report.assigned_to_id:
+        _tell(report.assigned_to, Kind.REPORT_MESSAGE, report)
+    else:
+        for organisation in report.recipients.all():
+            _tell(organisation, Kind.REPORT_MESSAGE, report)
     return message
 
 
@@ -195,6 +213,7 @@ def change_status(
             report_id=str(report.pk),
             organisation_ids=[str(referred_to.pk)],
         )
+        _tell(referred_to, Kind.REPORT_NEW, report)
 
 
 def thread_for(report: Report, user: User):
@@ -204,10 +223,15 @@ def thread_for(report: Report, user: User):
     ).select_related("staff_user")
 
 
-def triage_staff(organisations) -> list[User]:
-    return list(
-        User.objects.filter(organisation__in=organisations, role__in=TRIAGE_ROLES, is_active=True)
+def triage_members(organisations):
+    """Active colleagues in `organisations` whose role triages reports (a queryset)."""
+    return User.objects.filter(
+        organisation__in=organisations, role__in=TRIAGE_ROLES, is_active=True
     )
+
+
+def triage_staff(organisations) -> list[User]:
+    return list(triage_members(organisations))
 
 
 @transaction.atomic
@@ -221,6 +245,21 @@ def assign(report: Report, *, actor: User, member: User | None) -> None:
         obj=report,
         summary={"to": str(member.pk) if member else None},
     )
+    if member is not None:
+        _tell(member, Kind.REPORT_ASSIGNED, report, actor=actor)
+
+
+@transaction.atomic
+def assign_many(reports, *, actor: User, member: User | None) -> None:
+    """All or none: one report the colleague cannot work on leaves every report as it was."""
+    for report in reports:
+        try:
+            assign(report, actor=actor, member=member)
+        except TransitionError:
+            raise TransitionError(
+                _("%(name)s cannot work on report %(reference)s; nothing was assigned.")
+                % {"name": member.display_name(), "reference": report.reference}
+            ) from None
 
 
 MESSAGES = {

@@ -1,9 +1,13 @@
 """Triage for staff: the queue, a report, its thread, status, assignment and attachments."""
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.text import Truncator
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -11,51 +15,78 @@ from haven.accounts.access import staff_view
 from haven.accounts.models import User
 from haven.accounts.roles import Capability
 from haven.audit.services import record_event
+from haven.lib import vocabulary
 from haven.reports import services
-from haven.reports.access import access_report, in_queue_order, reports_visible_to
+from haven.reports.access import access_report, reports_visible_to
 from haven.reports.forms import AssignForm, StaffMessageForm, StatusForm
 from haven.reports.models import Exploitation, Status
+from haven.reports.queue import filtered_queue, queue_countries, waited
+
+PREVIEW_LENGTH = 140
+
+
+def _queue_context(request, assign_form=None):
+    user = request.user
+    reports, filters = filtered_queue(user, request.GET)
+    page = Paginator(reports, 25).get_page(request.GET.get("page"))
+    language = get_language()
+    for report in page:
+        report.preview = Truncator(report.description).chars(PREVIEW_LENGTH)
+        report.country_name = vocabulary.country_name(report.country.code or "", language)
+        report.waited = waited(report.created)
+    if page.object_list:
+        record_event(
+            "report.previewed",
+            actor=user,
+            summary={"reports": [str(report.pk) for report in page]},
+        )
+    members = services.triage_members([user.organisation_id])
+    query = request.GET.copy()
+    query.pop("page", None)
+    return {
+        "page": page,
+        "query": query.urlencode(),
+        **filters,
+        "statuses": Status.choices,
+        "kinds": Exploitation.choices,
+        "countries": vocabulary.country_choices(language, tuple(queue_countries(user))),
+        "assign_form": assign_form or AssignForm(members=members),
+        "members": list(members.order_by("first_name", "last_name", "username")),
+    }
 
 
 @staff_view(Capability.REPORT_TRIAGE)
 def queue(request):
-    reports = reports_visible_to(request.user).select_related("assigned_to")
-    status = request.GET.get("status", "open")
-    if status == "open":
-        reports = reports.exclude(status=Status.CLOSED)
-    elif status in Status.values:
-        reports = reports.filter(status=status)
-    country = request.GET.get("country", "").upper()
-    if country:
-        reports = reports.filter(country=country)
-    kind = request.GET.get("kind", "")
-    if kind in Exploitation.values:
-        # JSON containment differs by engine; a quoted match on the list works on both.
-        reports = reports.filter(exploitation_types__icontains=f'"{kind}"')
-    reports = in_queue_order(reports)
-    page = Paginator(
-        reports.only(
-            "id",
-            "reference",
-            "country",
-            "status",
-            "danger_now",
-            "created",
-            "exploitation_types",
-            "children_involved",
-            "assigned_to__username",
-        ),
-        25,
-    ).get_page(request.GET.get("page"))
-    context = {
-        "page": page,
-        "status": status,
-        "country": country,
-        "kind": kind,
-        "statuses": Status.choices,
-        "kinds": Exploitation.choices,
-    }
-    return render(request, "reports/staff/queue.html", context)
+    return render(request, "reports/staff/queue.html", _queue_context(request))
+
+
+@require_POST
+@staff_view(Capability.REPORT_TRIAGE)
+def assign_many(request):
+    """Bulk assignment from the queue: 404 if any report is not the organisation's."""
+    ids = request.POST.getlist("reports")
+    try:
+        chosen = list(reports_visible_to(request.user).filter(pk__in=ids))
+    except ValidationError:
+        raise Http404 from None
+    if len(chosen) != len(set(ids)):
+        raise Http404
+    form = AssignForm(request.POST, members=services.triage_members([request.user.organisation_id]))
+    if form.is_valid() and not chosen:
+        form.add_error(None, _("Choose at least one report."))
+    if form.is_valid():
+        try:
+            services.assign_many(chosen, actor=request.user, member=form.cleaned_data["member"])
+        except services.TransitionError as error:
+            form.add_error("member", str(error))
+    if form.is_valid():
+        messages.success(
+            request,
+            ngettext("%(n)d report was assigned.", "%(n)d reports were assigned.", len(chosen))
+            % {"n": len(chosen)},
+        )
+        return redirect(f"{reverse('reports_staff:queue')}?{request.GET.urlencode()}")
+    return render(request, "reports/staff/queue.html", _queue_context(request, form), status=422)
 
 
 def _detail_context(request, report, **forms):

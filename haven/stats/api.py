@@ -1,10 +1,12 @@
 """Statistics in the JSON API: published figures for anyone, staff figures with a token.
 
 Without a token (or with one whose role lacks `stats.read`) the answers are the published
-figures of Haven's own cases: no filters, research refusals left out, noise when configured.
+figures of Haven's own cases and of the open data sets an administrator published: no filters,
+research refusals left out, noise when configured; any other source is a 404.
 With `stats.read` every source and filter is open, within the role's organisations.
 """
 
+from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Router
 from ninja.errors import ValidationError
@@ -13,7 +15,7 @@ from haven.accounts.access import has_capability
 from haven.accounts.api import TokenAuth
 from haven.accounts.roles import Capability
 from haven.stats import dashboard, privacy, tallies
-from haven.stats.figures import StatsError, cached_figure, parse_query, sources_for
+from haven.stats.figures import NotPublished, StatsError, cached_figure, parse_query, sources_for
 from haven.stats.models import CASES, Record
 from haven.stats.projection import refresh_cases
 
@@ -49,6 +51,8 @@ def stats(request):
         else:
             organisations = dashboard.scope_for(user, {}).organisations
             query = parse_query(params, published=False, organisations=organisations)
+    except NotPublished:
+        raise Http404 from None
     except StatsError as error:
         _invalid(error)
     return cached_figure(query).as_dict()
@@ -76,6 +80,7 @@ def sources(request):
                 "description": str(source.get_format_display()),
                 "rows": rows,
                 "loaded": source.loaded_at,
+                "title": source.title,
                 "own_cases": source.name == CASES,
             }
         )

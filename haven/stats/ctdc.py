@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_countries import countries
 
+from haven.audit.services import record_event
 from haven.stats import tallies
 from haven.stats.models import CASES, SLOTS, Format, Source, write_records
 from haven.stats.variables import COUNTRY, LAYOUTS, YEAR, YEAR_BAND, Layout
@@ -213,8 +214,26 @@ def _open_rows(path: Path):
     return handle, delimiter, header, banner
 
 
-def import_file(path, name: str, *, replace: bool = False) -> ImportResult:
-    """Load a CTDC file as the named source; rows that break the format are counted, not loaded."""
+def set_published(source: Source, published: bool, *, actor=None, via: str) -> bool:
+    """Publish an imported source to the public, or withdraw it; audited. False: no change."""
+    if source.name == CASES or source.published == published:
+        return False
+    with transaction.atomic():
+        source.published = published
+        source.save(update_fields=["published"])
+        record_event(
+            "stats.source_published" if published else "stats.source_withdrawn",
+            actor=actor,
+            obj=source,
+            summary={"source": source.name, "version": source.version, "via": via},
+        )
+    return True
+
+
+def import_file(path, name: str, *, replace: bool = False, publish: bool = False) -> ImportResult:
+    """Load a CTDC file as the named source; rows that break the format are counted, not loaded.
+
+    A replaced source is published again only when `publish` says so."""
     path = Path(path)
     if name == CASES:
         raise CTDCError(_("The name 'cases' is kept for Haven's own cases."))
@@ -268,4 +287,6 @@ def import_file(path, name: str, *, replace: bool = False) -> ImportResult:
             source.refusals = dict(result.refusals.most_common())
             source.loaded_at = timezone.now()
             source.save()
+            if publish:
+                set_published(source, True, via="import")
     return result

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.core.cache import cache
-from django.db.models import Count, F
+from django.db.models import Count, F, Q
 from django.db.models.lookups import GreaterThan
 from django.utils.translation import gettext as _
 
@@ -35,6 +35,10 @@ class StatsError(ValueError):
     def __init__(self, errors: list[tuple[str, str]]):
         super().__init__("; ".join(f"{name}: {message}" for name, message in errors))
         self.errors = errors
+
+
+class NotPublished(StatsError):
+    """The public asked for a source that is not published (or does not exist): a 404."""
 
 
 @dataclass
@@ -85,9 +89,10 @@ class Figure:
 
 
 def sources_for(published: bool):
-    """What a reader may ask about: everything for staff, Haven's own cases for the public."""
+    """What a reader may ask about: everything for staff; Haven's own cases and the open data
+    sets an administrator published for the public."""
     names = Source.objects.order_by("name")
-    return names.filter(name=CASES) if published else names
+    return names.filter(Q(name=CASES) | Q(published=True)) if published else names
 
 
 def _source(name: str, published: bool) -> Source:
@@ -98,9 +103,8 @@ def _source(name: str, published: bool) -> Source:
         known = ", ".join(
             [CASES, *sources_for(published).exclude(name=CASES).values_list("name", flat=True)]
         )
-        raise StatsError(
-            [("source", _("unknown source; known sources: %(names)s") % {"names": known})]
-        )
+        error = NotPublished if published else StatsError
+        raise error([("source", _("unknown source; known sources: %(names)s") % {"names": known})])
     return source
 
 
@@ -129,7 +133,10 @@ def parse_query(params, *, published: bool, organisations=None, source=None) -> 
     elif len(names) > MAX_BY or len(set(names)) != len(names):
         errors.append(("by", _("name one or two different variables")))
     for name in names:
-        if name not in layout or (published and name not in PUBLIC_VARIABLES):
+        # Haven's own cases publish a chosen few variables; a published open data set, all of
+        # its format's (its publisher chose them).
+        public_only = published and source.name == CASES
+        if name not in layout or (public_only and name not in PUBLIC_VARIABLES):
             errors.append(("by", _("unknown variable %(name)s") % {"name": name}))
         else:
             by.append(layout[name])

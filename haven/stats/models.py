@@ -40,6 +40,9 @@ class Source(models.Model):
     tallied = models.JSONField(default=list, blank=True)  # figures kept in Tally rows
     version = models.PositiveIntegerField(default=0)  # bumped on every change of the records
     loaded_at = models.DateTimeField(default=timezone.now)
+    # An imported open data set shown to the public (API without a token, the public page).
+    # Haven's own cases are always published, through their own rules (see figures.py).
+    published = models.BooleanField(_("published"), default=False)
 
     class Meta:
         ordering = ["name"]
@@ -48,6 +51,13 @@ class Source(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def title(self) -> str:
+        """The source as a reader knows it: its kind in their language, and its name."""
+        if self.name == CASES:
+            return str(Format.CASES.label)
+        return f"{self.get_format_display()} ({self.name})"
 
 
 class Tally(models.Model):
@@ -109,7 +119,14 @@ class Record(models.Model):
     research_refused = models.BooleanField(default=False)
 
     class Meta:
-        indexes = [models.Index(fields=["source", "registered"])]
+        # A counted figure reads one slot (or the bits) of one source: each index below holds
+        # all it needs, so PostgreSQL answers from the index alone (an index-only scan, about
+        # a fifth of a scan of the table; docs/stats.md, "Benchmark").
+        indexes = [
+            models.Index(fields=["source", "registered"]),
+            *[models.Index(fields=["source", slot], name=f"stats_record_{slot}") for slot in SLOTS],
+            models.Index(fields=["source", "known", "flags"], name="stats_record_bits"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.source_id}:{self.pk}"

@@ -5,8 +5,8 @@ from datetime import date
 
 from django import forms
 from django.core.cache import cache
-from django.http import HttpResponse, HttpResponseBadRequest
-from django.shortcuts import render
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.formats import number_format
@@ -21,7 +21,14 @@ from haven.audit.services import record_event
 from haven.cases.models import ReferralState
 from haven.lib import vocabulary
 from haven.stats import charts, dashboard, export, privacy
-from haven.stats.figures import CACHE_SECONDS, StatsError, cached_figure, parse_query, sources_for
+from haven.stats.figures import (
+    CACHE_SECONDS,
+    NotPublished,
+    StatsError,
+    cached_figure,
+    parse_query,
+    sources_for,
+)
 from haven.stats.labels import value_label
 from haven.stats.models import CASES, Format, Source
 from haven.stats.projection import refresh_cases
@@ -111,12 +118,28 @@ def _flow(figure) -> dict:
     }
 
 
+def _public_source(request) -> Source:
+    """The source the public page shows: Haven's cases, or a published open data set (or 404)."""
+    name = request.GET.get("source") or CASES
+    if name == CASES:
+        return refresh_cases()
+    return get_object_or_404(Source.objects.exclude(name=CASES), name=name, published=True)
+
+
+def _public_figures(source: Source) -> list:
+    """Haven's own cases: the chosen figures; a published data set: every variable it has."""
+    if source.name == CASES:
+        return PUBLIC_FIGURES
+    layout = LAYOUTS[source.format]
+    return [(v.name, "bar", v.label) for v in layout.variables.values() if v.kind != FLAG]
+
+
 @require_safe
 def public(request):
-    """The published figures; drawn once per data version and language, then from the cache."""
-    source = refresh_cases()
+    """The published figures; drawn once per source, data version and language, then cached."""
+    source = _public_source(request)
     epsilon = privacy.epsilon()
-    key = f"stats:page:{get_language()}:{source.version}:{epsilon}"
+    key = f"stats:page:{get_language()}:{source.name}:{source.version}:{epsilon}"
     page = cache.get(key)
     if page is None:
         figures = [
@@ -126,9 +149,12 @@ def public(request):
                 title,
                 by,
             )
-            for by, kind, title in PUBLIC_FIGURES
+            for by, kind, title in _public_figures(source)
         ]
         context = {
+            "source": source,
+            "sources": sources_for(published=True),
+            "query": "" if source.name == CASES else f"?source={source.name}",
             "figures": figures,
             "epsilon": epsilon,
             "threshold": privacy.THRESHOLD,
@@ -156,6 +182,8 @@ def _errors(error: StatsError) -> HttpResponseBadRequest:
 def public_csv(request):
     try:
         query = parse_query(request.GET.dict(), published=True)
+    except NotPublished:
+        raise Http404 from None
     except StatsError as error:
         return _errors(error)
     return _csv_response(cached_figure(query), "-".join(variable.name for variable in query.by))

@@ -10,6 +10,7 @@ from haven.conftest import CONTENT
 from haven.demo.participation import create_demo_consultations, create_demo_progress
 from haven.hub.content import load_content
 from haven.stats.tests.builders import add_victims
+from haven.stats.tests.records import make_source, repeat
 from haven.tests.test_browser import (  # noqa: F401 (fixtures)
     PHONE,
     axe_violations,
@@ -39,6 +40,7 @@ PAGES = [
     "/commitments/",
     "/commitments/bohol-a/",
     "/consultations/",
+    "/stats/?source=ctdc-open",  # a published open data set: every variable of its format
 ]
 
 
@@ -112,6 +114,11 @@ def test_every_public_page_passes_axe_on_a_phone(browser, live_server, personas,
         add_victims(
             "Hotline VN", 3, person={"citizenship": [citizenship]}, exploitation_country=country
         )
+    open_data = repeat(20, gender="Female", citizenship="VN", isForcedLabour=True)
+    open_data += repeat(12, gender="Male", citizenship="KH") + repeat(3, gender="Male")
+    source = make_source("ctdc-open", open_data, tallied=True)
+    source.published = True
+    source.save()
     page = browser.new_page()
     page.set_viewport_size(PHONE)
     problems = watch(page)

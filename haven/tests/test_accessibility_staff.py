@@ -91,6 +91,8 @@ def _world():
     return {
         "alice": [
             "/staff/",
+            "/staff/account/",
+            "/staff/notifications/",
             "/staff/password/",
             "/staff/tokens/",
             "/staff/triage/",
@@ -117,12 +119,14 @@ def _world():
         ],
         "carol": [
             "/staff/",
+            "/staff/notifications/",
             "/staff/cases/referrals/",
             f"{c}/",
         ],
         "oscar": [
             "/staff/",
             "/staff/participation/",
+            "/staff/notifications/",
             f"/staff/organisations/{hotline.id}/",
             f"/staff/organisations/{hotline.id}/add/",
             f"/staff/members/{oscar.id}/",
@@ -130,7 +134,7 @@ def _world():
             "/staff/services/",
             "/staff/services/add/",
         ],
-        "dave": ["/staff/", "/staff/stats/", "/staff/participation/"],
+        "dave": ["/staff/", "/staff/account/", "/staff/stats/", "/staff/participation/"],
     }
 
 

@@ -18,15 +18,22 @@ class TestSchedule:
     def test_each_job_is_enqueued_once_per_period(self):
         assert enqueue_due_jobs(NOON) == [
             "anchor_audit_head",
+            "notify_overdue_tasks",
             "prune_finished_jobs",
             "purge_expired_reports",
+            "send_notification_digests",
         ]
         assert enqueue_due_jobs(NOON + timedelta(minutes=30)) == []
-        assert enqueue_due_jobs(NOON + timedelta(hours=1)) == ["anchor_audit_head"]
+        assert enqueue_due_jobs(NOON + timedelta(hours=1)) == [
+            "anchor_audit_head",
+            "notify_overdue_tasks",
+        ]
         assert enqueue_due_jobs(NOON + timedelta(hours=12)) == [
             "anchor_audit_head",
+            "notify_overdue_tasks",
             "prune_finished_jobs",
             "purge_expired_reports",
+            "send_notification_digests",
         ]
         paths = list(DBTaskResult.objects.values_list("task_path", flat=True))
         assert paths.count("haven.reports.tasks.purge_expired_reports_job") == 2
@@ -47,9 +54,9 @@ class TestSchedule:
         }
         assert enqueue_due_jobs(NOON) == ["broken"]
 
-    def test_the_purge_the_anchor_and_the_pruning_run(self, run_jobs):
+    def test_every_periodic_job_runs(self, run_jobs):
         enqueue_due_jobs(NOON)
-        assert run_jobs() == 3
+        assert run_jobs() == 5
         results = dict(DBTaskResult.objects.values_list("task_path", "status"))
         assert set(results.values()) == {"SUCCESSFUL"}
 
@@ -71,5 +78,11 @@ def test_two_workers_at_once_enqueue_each_job_once():
         thread.start()
     for thread in threads:
         thread.join()
-    assert sorted(claimed) == ["anchor_audit_head", "prune_finished_jobs", "purge_expired_reports"]
-    assert DBTaskResult.objects.count() == 3
+    assert sorted(claimed) == [
+        "anchor_audit_head",
+        "notify_overdue_tasks",
+        "prune_finished_jobs",
+        "purge_expired_reports",
+        "send_notification_digests",
+    ]
+    assert DBTaskResult.objects.count() == 5

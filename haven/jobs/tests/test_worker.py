@@ -47,13 +47,15 @@ def test_a_worker_process_sends_the_notification_and_runs_the_schedule():
     # The schedule ran once in the same process: purge and anchor enqueued and done.
     assert set(PeriodicRun.objects.values_list("name", flat=True)) == {
         "anchor_audit_head",
+        "notify_overdue_tasks",
         "prune_finished_jobs",
         "purge_expired_reports",
+        "send_notification_digests",
     }
     assert set(DBTaskResult.objects.values_list("status", flat=True)) == {"SUCCESSFUL"}
     again = haven("worker", "--batch", "--no-startup-delay")
     assert again.returncode == 0
-    assert DBTaskResult.objects.count() == 4  # same period: nothing enqueued twice
+    assert DBTaskResult.objects.count() == 6  # same period: nothing enqueued twice
 
 
 def test_the_command_says_what_it_does():

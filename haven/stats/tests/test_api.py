@@ -60,7 +60,7 @@ class TestPublished:
             {"field": "citizenship", "message": "published figures take no filters"}
         ]
 
-    def test_unknown_fields_and_sources_are_422(self, client, victims):
+    def test_unknown_fields_are_422_and_unpublished_sources_404(self, client, victims):
         response = client.get("/api/v1/stats?by=shoeSize", headers=EN)
         assert response.status_code == 422
         assert response.json()["errors"][0] == {
@@ -69,8 +69,7 @@ class TestPublished:
         }
         import_file(FIXTURES / "victim_perpetrator.csv", "ctdc-vp")
         response = client.get("/api/v1/stats?by=gender&source=ctdc-vp")
-        assert response.status_code == 422  # imported sources are for staff
-        assert response.json()["errors"][0]["field"] == "source"
+        assert response.status_code == 404  # imported sources are for staff until published
         assert client.get("/api/v1/stats").status_code == 422
 
     def test_a_bad_token_is_401(self, client):

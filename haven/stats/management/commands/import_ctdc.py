@@ -12,10 +12,15 @@ class Command(BaseCommand):
         parser.add_argument("file")
         parser.add_argument("--name", required=True, help="the source's name, e.g. ctdc-vp-2022")
         parser.add_argument("--replace", action="store_true", help="replace a source of that name")
+        parser.add_argument(
+            "--publish",
+            action="store_true",
+            help="show it to the public (API without a token, public statistics page)",
+        )
 
-    def handle(self, *args, file, name, replace, **options):
+    def handle(self, *args, file, name, replace, publish, **options):
         try:
-            result = import_file(file, name, replace=replace)
+            result = import_file(file, name, replace=replace, publish=publish)
         except CTDCError as error:
             raise CommandError(str(error)) from None
         delimiter = "semicolon" if result.delimiter == ";" else "comma"
@@ -25,3 +30,9 @@ class Command(BaseCommand):
         )
         for reason, count in result.refusals.most_common():
             self.stdout.write(f"  refused {count}: {reason}")
+        if publish:
+            self.stdout.write(f"{name} is published: /stats/?source={name}")
+        else:
+            self.stdout.write(
+                f"{name} is for staff only; publish it with --publish or in the admin."
+            )

@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 HAVEN_TEST_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/haven
-APT_PACKAGES := chromium gettext systemd
+APT_PACKAGES := chromium gettext systemd fonts-noto-core
 
 .PHONY: install run test test-sqlite test-postgres lint format messages system-packages bench clean
 
@@ -28,13 +28,15 @@ run: install
 	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; trap 'exit 130' INT TERM; \
 	HAVEN_DEBUG=true $(BIN)/haven runserver 127.0.0.1:$(PORT)
 
-# Debian's Chromium for the browser tests, gettext for the catalogue check and systemd-analyze
-# for the check of deploy/'s units, when missing.
+# Debian's Chromium for the browser tests, gettext for the catalogue check, systemd-analyze
+# for the check of deploy/'s units and Noto fonts (Thai, Khmer, Lao and Burmese glyphs for the
+# browser tests, haven/tests/test_asean_languages.py), when missing.
 system-packages:
 	@missing=""; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	command -v xgettext >/dev/null || missing="$$missing gettext"; \
 	command -v systemd-analyze >/dev/null || missing="$$missing systemd"; \
+	fc-list :lang=km family 2>/dev/null | grep -q . || missing="$$missing fonts-noto-core"; \
 	if [ -n "$$missing" ]; then \
 		if command -v apt-get >/dev/null; then \
 			echo "Installing$$missing"; \
@@ -63,12 +65,13 @@ test-postgres: install system-packages
 
 test: lint test-sqlite test-postgres
 
-# Extract strings for every language in haven/lib/vocabulary, fill the English catalogue, compile
-# them all. Translate new strings in locale/<lang>/LC_MESSAGES/django.po before committing.
+# Extract strings for every language in haven/lib/vocabulary, fill the English catalogue, drop
+# msgmerge's guesses in the partial catalogues (th, km, ...), compile them all. Translate new strings in locale/<lang>/LC_MESSAGES/django.po before committing.
 messages: install
 	HAVEN_DEBUG=true $(BIN)/haven makemessages --no-obsolete $$($(BIN)/python -c \
 		"from haven.lib.vocabulary import language_codes; print(*('-l ' + c for c in language_codes()))")
 	$(BIN)/python scripts/fill_english_catalogue.py locale/en/LC_MESSAGES/django.po
+	$(BIN)/python scripts/drop_fuzzy_guesses.py locale
 	HAVEN_DEBUG=true $(BIN)/haven compilemessages --ignore .venv --ignore var
 
 bench: install

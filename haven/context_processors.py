@@ -2,7 +2,8 @@
 
 from django.conf import settings
 from django.urls import translate_url
-from django.utils.translation import get_language
+from django.utils.translation import get_language, override
+from django.utils.translation import gettext as _
 
 from haven.lib import vocabulary
 
@@ -22,7 +23,21 @@ def languages(request):
             for language in vocabulary.languages()
         ],
         "text_direction": spoken.direction if spoken else "ltr",  # base.html writes dir="rtl" only
+        "unreviewed_language": _unreviewed(spoken),
     }
+
+
+UNREVIEWED = "This translation has not yet been reviewed by a native speaker."
+
+
+def _unreviewed(spoken: vocabulary.Language | None) -> dict | None:
+    """The banner of a language whose translation no native speaker has reviewed yet: the
+    sentence in the language (base.html) and in English, unless the page is English already."""
+    if spoken is None or spoken.reviewed:
+        return None
+    with override(vocabulary.FALLBACK_LANGUAGE):
+        english = _(UNREVIEWED)
+    return {"code": spoken.code, "english_note": "" if _(UNREVIEWED) == english else english}
 
 
 def quick_exit(request):

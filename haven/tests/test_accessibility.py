@@ -1,4 +1,5 @@
-"""axe-core on every public page, in Vietnamese and English, on a 360 by 740 phone: no violations.
+"""axe-core on every public page, in Vietnamese and English, on a 360 by 740 phone: no violations;
+the home page in Thai, Khmer, Lao and Burmese too.
 
 Pages reached by a form (results, the receipt, a report's status) are reached the way a visitor
 reaches them, by filling in the form.
@@ -135,3 +136,21 @@ def test_every_public_page_passes_axe_on_a_phone(browser, live_server, personas,
     # empty comment, with 400.
     expected = ("status of 422", "status of 400")
     assert [item for item in problems if not any(e in item for e in expected)] == []
+
+
+@pytest.mark.parametrize("language", ["th", "km", "lo", "my"])
+def test_the_home_page_passes_axe_in_the_scripts_of_the_region(
+    browser,  # noqa: F811
+    live_server,
+    personas,  # noqa: F811
+    language,
+):
+    """Thai, Khmer, Lao and Burmese: the home page with its unreviewed-translation banner."""
+    load_content(CONTENT)
+    page = browser.new_page()
+    page.set_viewport_size(PHONE)
+    problems = watch(page)
+    page.goto(f"{live_server.url}/{language}/")
+    assert page.locator("p.unreviewed").count() == 1
+    assert axe_violations(page) == []
+    assert problems == []

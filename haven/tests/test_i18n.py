@@ -48,8 +48,9 @@ class TestLanguageRouting:
         assert "Không tìm thấy trang" in client.get("/vi/no-such-page/").content.decode()
 
 
-# Every language Haven speaks needs a complete catalogue (its content may be partial).
-@pytest.mark.parametrize("language", vocabulary.language_codes())
+# A language whose catalogue the vocabulary calls complete has every string (vi, en); the partial
+# ones (th, km, ...) are checked in test_asean_languages.py.
+@pytest.mark.parametrize("language", vocabulary.complete_catalogue_codes())
 def test_the_catalogue_is_complete(language):
     catalogue = polib.pofile(str(LOCALE / language / "LC_MESSAGES" / "django.po"))
     assert len(catalogue) > 50
@@ -63,7 +64,7 @@ def test_the_compiled_catalogue_matches(language):
     folder = LOCALE / language / "LC_MESSAGES"
     po = {
         (e.msgctxt, e.msgid): e.msgstr or e.msgstr_plural
-        for e in polib.pofile(str(folder / "django.po"))
+        for e in polib.pofile(str(folder / "django.po")).translated_entries()
     }
     mo = {
         (e.msgctxt, e.msgid): e.msgstr or e.msgstr_plural

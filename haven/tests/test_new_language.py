@@ -102,7 +102,9 @@ class TestApi:
         response = client.get("/api/v1/search", {"q": "visa", "lang": "zz"})
         assert response.status_code == 422
         [error] = response.json()["errors"]
-        assert error["field"] == "lang" and error["message"].endswith(" vi en xx")
+        assert error["field"] == "lang" and error["message"].endswith(
+            " vi en " + " ".join(vocabulary.language_codes()[2:-1]) + " xx"
+        )
 
     def test_without_the_entry_the_code_is_refused(self, client):
         response = client.get("/api/v1/search", {"q": "visa", "lang": "xx"})
@@ -113,9 +115,9 @@ class TestApi:
         document = client.get("/api/v1/openapi.json").json()
         search = document["paths"]["/api/v1/search"]["get"]["parameters"]
         lang = next(item for item in search if item["name"] == "lang")
-        assert lang["schema"]["enum"] == ["vi", "en"]
+        assert lang["schema"]["enum"] == list(vocabulary.language_codes())
         job = document["components"]["schemas"]["JobOfferIn"]["properties"]["lang"]
-        assert job["enum"] == ["vi", "en"]
+        assert job["enum"] == list(vocabulary.language_codes())
 
 
 @pytest.mark.django_db
@@ -156,8 +158,9 @@ class TestContent:
 
 
 def test_a_language_can_wait_switched_off(monkeypatch):
+    speaking = vocabulary.language_codes()
     monkeypatch.setattr(
         vocabulary, "LANGUAGES", (*vocabulary.LANGUAGES, replace(XX, enabled=False))
     )
-    assert vocabulary.language_codes() == ("vi", "en")
+    assert vocabulary.language_codes() == speaking
     assert vocabulary.get_language("xx") is None

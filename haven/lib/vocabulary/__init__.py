@@ -26,11 +26,26 @@ class Language:
     complete: bool = False
     default: bool = False  # the language of "/" and of e-mails, unless HAVEN_DEFAULT_LANGUAGE
     enabled: bool = True  # a language being translated can wait here, switched off
+    # False while no native speaker has reviewed the interface translation: every page then
+    # says so in a calm banner, in the language and in English.
+    reviewed: bool = True
+    # True when every string of the interface is translated in locale/<code>/ (a test checks);
+    # the strings a partial catalogue lacks are shown in English, never in the default language.
+    catalogue_complete: bool = True
 
 
 LANGUAGES: tuple[Language, ...] = (
     Language("vi", "Tiếng Việt", "Vietnamese", complete=True, default=True),
     Language("en", "English", "English", complete=True),
+    # The national languages of the other ASEAN member states: the public frame is translated,
+    # not yet reviewed by a native speaker; the rest of the interface is in English.
+    Language("th", "ไทย", "Thai", reviewed=False, catalogue_complete=False),
+    Language("km", "ខ្មែរ", "Khmer", reviewed=False, catalogue_complete=False),
+    Language("lo", "ລາວ", "Lao", reviewed=False, catalogue_complete=False),
+    Language("my", "မြန်မာ", "Burmese", reviewed=False, catalogue_complete=False),
+    Language("id", "Bahasa Indonesia", "Indonesian", reviewed=False, catalogue_complete=False),
+    Language("ms", "Bahasa Melayu", "Malay", reviewed=False, catalogue_complete=False),
+    Language("fil", "Filipino", "Filipino", reviewed=False, catalogue_complete=False),
 )
 
 # The language shown when a text has no version in the reader's language.
@@ -54,6 +69,11 @@ def language_codes() -> tuple[str, ...]:
 def complete_language_codes() -> tuple[str, ...]:
     """The languages every content file must have (vi and en)."""
     return tuple(language.code for language in languages() if language.complete)
+
+
+def complete_catalogue_codes() -> tuple[str, ...]:
+    """The languages whose interface catalogue has every string (vi and en)."""
+    return tuple(language.code for language in languages() if language.catalogue_complete)
 
 
 def get_language(code: str) -> Language | None:

@@ -21,6 +21,7 @@ install: $(BIN)/haven
 run: install
 	HAVEN_DEBUG=true $(BIN)/haven migrate --no-input
 	HAVEN_DEBUG=true $(BIN)/haven load_content
+	HAVEN_DEBUG=true $(BIN)/haven load_commitments
 	HAVEN_DEBUG=true $(BIN)/haven seed_demo
 	@# The worker runs beside the server and stops with it (Ctrl+C, or runserver ending).
 	HAVEN_DEBUG=true $(BIN)/haven worker & worker=$$!; \

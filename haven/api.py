@@ -15,6 +15,8 @@ from haven.exchange.api import router as exchange_router
 from haven.hub.api import router as hub_router
 from haven.lib.ratelimit import RateLimited
 from haven.notifications.api import router as notifications_router
+from haven.participation.api import router as participation_router
+from haven.participation.consultations_api import router as consultations_router
 from haven.reports.api import public as reports_router
 from haven.reports.api import staff as triage_router
 from haven.screening.api import router as screening_router
@@ -42,6 +44,8 @@ api.add_router("", screening_router)
 api.add_router("", exchange_router)
 api.add_router("", cases_router)
 api.add_router("", stats_router)
+api.add_router("", participation_router)
+api.add_router("", consultations_router)
 api.add_router("", notifications_router)
 api.add_router("", workspace_router)
 

@@ -5,6 +5,7 @@ from django.urls import include, path
 from haven import views
 from haven.api import api
 from haven.federation import views as federation_views
+from haven.participation.urls import consultation_urls
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
@@ -27,7 +28,10 @@ urlpatterns += i18n_patterns(
     path("staff/cases/exchange/", include("haven.exchange.urls")),
     path("staff/cases/", include("haven.cases.urls")),
     path("stats/", include("haven.stats.urls")),
+    path("commitments/", include("haven.participation.urls")),
+    path("consultations/", include(consultation_urls)),
     path("staff/stats/", include("haven.stats.staff_urls")),
+    path("staff/participation/", include("haven.participation.staff_urls")),
     path("staff/notifications/", include("haven.notifications.urls")),
     path("staff/", include("haven.workspace.urls")),
     path("staff/", include("haven.accounts.urls")),

@@ -18,6 +18,9 @@ class Capability(StrEnum):
     STATS_READ = "stats.read"
     ORG_ADMIN = "org.admin"
     SYSTEM_ADMIN = "system.admin"
+    COMMITMENT_REPORT = "commitment.report"
+    COMMITMENT_VALIDATE = "commitment.validate"
+    CONSULT_MANAGE = "consult.manage"
 
 
 # Capabilities as pages show them: in words, never as codes.
@@ -30,6 +33,9 @@ CAPABILITY_LABELS: dict[Capability, str] = {
     Capability.STATS_READ: _("See statistics (numbers only, no names)"),
     Capability.ORG_ADMIN: _("Manage the members of your organisation"),
     Capability.SYSTEM_ADMIN: _("Administer the whole system"),
+    Capability.COMMITMENT_REPORT: _("Report progress on your organisation's commitments"),
+    Capability.COMMITMENT_VALIDATE: _("Check and validate progress reports on commitments"),
+    Capability.CONSULT_MANAGE: _("Run public consultations and moderate comments"),
 }
 
 
@@ -64,8 +70,12 @@ CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.SCREENING_USE,
         }
     ),
-    Role.ANALYST: frozenset({Capability.STATS_READ}),
-    Role.ORG_ADMIN: frozenset({Capability.ORG_ADMIN, Capability.STATS_READ}),
+    Role.ANALYST: frozenset(
+        {Capability.STATS_READ, Capability.COMMITMENT_VALIDATE, Capability.CONSULT_MANAGE}
+    ),
+    Role.ORG_ADMIN: frozenset(
+        {Capability.ORG_ADMIN, Capability.STATS_READ, Capability.COMMITMENT_REPORT}
+    ),
     Role.SYSADMIN: frozenset(
         {Capability.ORG_ADMIN, Capability.STATS_READ, Capability.SYSTEM_ADMIN}
     ),

@@ -8,6 +8,7 @@ reaches them, by filling in the form.
 import pytest
 
 from haven.conftest import CONTENT
+from haven.demo.participation import create_demo_consultations, create_demo_progress
 from haven.hub.content import load_content
 from haven.stats.tests.builders import add_victims
 from haven.stats.tests.records import make_source, repeat
@@ -37,6 +38,9 @@ PAGES = [
     "/self-check/",
     "/job-check/",
     "/stats/",
+    "/commitments/",
+    "/commitments/bohol-a/",
+    "/consultations/",
     "/stats/?source=ctdc-open",  # a published open data set: every variable of its format
 ]
 
@@ -45,6 +49,21 @@ def _check(page, found: dict) -> None:
     violations = axe_violations(page)
     if violations:
         found[page.url] = violations
+
+
+def _consultation(page, base: str, found: dict) -> None:
+    """An open consultation, then its comment form sent empty (the error) and filled (thanks)."""
+    page.goto(f"{base}/consultations/")
+    page.click("main ul li a >> nth=0")
+    page.locator("textarea[name=body]").wait_for()
+    _check(page, found)
+    page.click("main form button[type=submit]")
+    page.locator(".error-summary").wait_for()
+    _check(page, found)
+    page.fill("textarea[name=body]", "Xin thêm thông tin trên loa phát thanh của xã.")
+    page.click("main form button[type=submit]")
+    page.locator("#sent").wait_for()
+    _check(page, found)
 
 
 def _forms(page, base: str, found: dict) -> None:
@@ -88,6 +107,8 @@ def _forms(page, base: str, found: dict) -> None:
 @pytest.mark.parametrize("language", ["vi", "en"])
 def test_every_public_page_passes_axe_on_a_phone(browser, live_server, personas, language):  # noqa: F811
     load_content(CONTENT)
+    create_demo_progress()
+    create_demo_consultations()
     add_victims("Hotline VN", 12)
     # Enough countries for the flow table to be wider than the phone.
     for citizenship, country in (("KH", "TH"), ("LA", "MY"), ("MM", "CN"), ("TH", "KR")):
@@ -108,10 +129,13 @@ def test_every_public_page_passes_axe_on_a_phone(browser, live_server, personas,
         page.goto(base + path)
         _check(page, found)
     _forms(page, base, found)
+    _consultation(page, base, found)
     report = "\n".join(f"{url}:\n  " + "\n  ".join(items) for url, items in found.items())
     assert not found, report
-    # The self-check answered with nothing is refused with 422, as it should be.
-    assert [item for item in problems if "status of 422" not in item] == []
+    # The self-check answered with nothing is refused with 422, as it should be, and so is an
+    # empty comment, with 400.
+    expected = ("status of 422", "status of 400")
+    assert [item for item in problems if not any(e in item for e in expected)] == []
 
 
 @pytest.mark.parametrize("language", ["th", "km", "lo", "my"])

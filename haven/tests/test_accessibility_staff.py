@@ -17,6 +17,7 @@ from haven.accounts.models import Organisation, User
 from haven.cases import referrals, services
 from haven.cases.tests.helpers import ALL_CONSENT, make_case
 from haven.conftest import PASSWORD, current_code
+from haven.demo.participation import create_demo_consultations, create_demo_progress
 from haven.exchange.export import cases_for_export, export_csv
 from haven.lib.uploads import clean_upload
 from haven.reports import services as report_services
@@ -84,6 +85,8 @@ def _world():
     )
     hotline = alice.organisation
     oscar = User.objects.get(username="oscar")
+    create_demo_progress()  # some progress reports and comments wait for dave
+    create_demo_consultations()
     c = f"/staff/cases/{case.id}"
     return {
         "alice": [
@@ -122,6 +125,7 @@ def _world():
         ],
         "oscar": [
             "/staff/",
+            "/staff/participation/",
             "/staff/notifications/",
             f"/staff/organisations/{hotline.id}/",
             f"/staff/organisations/{hotline.id}/add/",
@@ -130,7 +134,7 @@ def _world():
             "/staff/services/",
             "/staff/services/add/",
         ],
-        "dave": ["/staff/", "/staff/account/", "/staff/stats/"],
+        "dave": ["/staff/", "/staff/account/", "/staff/stats/", "/staff/participation/"],
     }
 
 

@@ -35,7 +35,11 @@ class TestMe:
         assert response["Cache-Control"] == "no-store"
 
     def test_an_analyst_has_aggregates_only(self, client, dave):
-        assert client.get("/api/v1/me", headers=auth(dave)).json()["capabilities"] == ["stats.read"]
+        assert client.get("/api/v1/me", headers=auth(dave)).json()["capabilities"] == [
+            "commitment.validate",
+            "consult.manage",
+            "stats.read",
+        ]
 
     def test_a_system_administrator_has_no_organisation(self, client, admin_user):
         body = client.get("/api/v1/me", headers=auth(admin_user)).json()

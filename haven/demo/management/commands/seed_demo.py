@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 
 from haven.accounts.services import generate_password
 from haven.demo.cases import create_demo_cases
+from haven.demo.participation import create_demo_consultations, create_demo_progress
 from haven.demo.personas import PERSONAS, create_demo_data
 
 
@@ -13,6 +14,11 @@ class Command(BaseCommand):
         cases = create_demo_cases()
         if cases:
             self.stdout.write(f"Created {cases} fictional demo cases.")
+        progress = create_demo_progress()
+        if progress:
+            self.stdout.write(f"Created {progress} fictional progress reports on commitments.")
+        if create_demo_consultations():
+            self.stdout.write("Created two fictional consultations.")
         if not created:
             self.stdout.write(
                 "The demo accounts already exist; their passwords were shown when they were made."

@@ -1,0 +1,223 @@
+"""Commitments tracked in the open: instruments, the commitments made under them, and the
+progress reports organisations submit on them, which an analyst validates before publication."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from haven.accounts.models import Organisation
+
+
+def in_language(obj, field: str) -> str:
+    """The field in the reader's language (Vietnamese or English), English when missing."""
+    language = (get_language() or "en")[:2]
+    if language == "vi" and getattr(obj, f"{field}_vi"):
+        return getattr(obj, f"{field}_vi")
+    return getattr(obj, f"{field}_en")
+
+
+class Area(models.TextChoices):
+    """The four areas of the ASEAN Plan of Action, on which the Bohol Work Plan is organised."""
+
+    PREVENTION = "prevention", _("Prevention")
+    PROTECTION = "protection", _("Protection of victims")
+    LAW_ENFORCEMENT = "law_enforcement", _("Law enforcement and prosecution")
+    COOPERATION = "cooperation", _("Regional and international cooperation")
+
+
+class Instrument(models.Model):
+    slug = models.SlugField(_("code"), max_length=40, unique=True)
+    name_en = models.CharField(_("name (English)"), max_length=200)
+    name_vi = models.CharField(_("name (Vietnamese)"), max_length=200, blank=True)
+    summary_en = models.TextField(_("summary (English)"), blank=True)
+    summary_vi = models.TextField(_("summary (Vietnamese)"), blank=True)
+    adopted = models.DateField(_("adopted"), null=True, blank=True)
+    sources = models.JSONField(_("sources"), default=list, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "slug"]
+        verbose_name = _("instrument")
+        verbose_name_plural = _("instruments")
+
+    def __str__(self) -> str:
+        return self.name_en
+
+    @property
+    def name(self) -> str:
+        return in_language(self, "name")
+
+    @property
+    def summary(self) -> str:
+        return in_language(self, "summary")
+
+
+class Commitment(models.Model):
+    instrument = models.ForeignKey(Instrument, on_delete=models.CASCADE, related_name="commitments")
+    code = models.SlugField(_("code"), max_length=60, unique=True)
+    reference = models.CharField(_("article or paragraph"), max_length=60)
+    area = models.CharField(_("area"), max_length=20, choices=Area.choices, blank=True)
+    title_en = models.CharField(_("title (English)"), max_length=200)
+    title_vi = models.CharField(_("title (Vietnamese)"), max_length=200, blank=True)
+    summary_en = models.TextField(_("summary (English)"), blank=True)
+    summary_vi = models.TextField(_("summary (Vietnamese)"), blank=True)
+    responsible_body = models.CharField(_("responsible body"), max_length=200)
+    lead_organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="commitments",
+        verbose_name=_("lead organisation"),
+        help_text=_("The organisation on Haven that reports on it, when there is one."),
+    )
+    verified = models.BooleanField(_("verified against the text"), default=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["instrument__position", "position", "code"]
+        verbose_name = _("commitment")
+        verbose_name_plural = _("commitments")
+
+    def __str__(self) -> str:
+        return f"{self.instrument.slug} {self.reference}"
+
+    @property
+    def title(self) -> str:
+        return in_language(self, "title")
+
+    @property
+    def summary(self) -> str:
+        return in_language(self, "summary")
+
+
+class Status(models.TextChoices):
+    NOT_STARTED = "not_started", _("Not started")
+    IN_PROGRESS = "in_progress", _("In progress")
+    COMPLETED = "completed", _("Completed")
+    ONGOING = "ongoing", _("Ongoing")
+    DROPPED = "dropped", _("Dropped")
+
+
+class Validation(models.TextChoices):
+    PENDING = "pending", _("Waiting for validation")
+    VALIDATED = "validated", _("Validated")
+    SENT_BACK = "sent_back", _("Sent back")
+
+
+class ProgressReport(models.Model):
+    commitment = models.ForeignKey(
+        Commitment, on_delete=models.CASCADE, related_name="progress_reports"
+    )
+    period = models.CharField(_("period"), max_length=7)  # 2026-H1
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices)
+    text = models.TextField(_("narrative"))
+    evidence = models.URLField(_("evidence link"), blank=True)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="progress_reports"
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="progress_submitted",
+    )
+    submitted_at = models.DateTimeField(auto_now_add=True)
+    validation = models.CharField(
+        _("validation"), max_length=20, choices=Validation.choices, default=Validation.PENDING
+    )
+    validated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="progress_validated",
+    )
+    validated_at = models.DateTimeField(null=True, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        ordering = ["-period", "-submitted_at"]
+        verbose_name = _("progress report")
+        verbose_name_plural = _("progress reports")
+
+    def __str__(self) -> str:
+        return f"{self.commitment} {self.period}"
+
+
+class Phase(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    OPEN = "open", _("Open for comments")
+    CLOSED = "closed", _("Closed")
+
+
+class Consultation(models.Model):
+    """A policy document put out for comments, and what the organiser heard and changed."""
+
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.TextField(_("summary"), max_length=2000)
+    document = models.TextField(_("policy document"), max_length=100_000)
+    opens = models.DateField(_("opens"))
+    closes = models.DateField(_("closes"))
+    status = models.CharField(_("status"), max_length=10, choices=Phase.choices, default="draft")
+    response = models.TextField(_("what we heard and what changed"), blank=True)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="consultations"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-opens", "-pk"]
+        verbose_name = _("consultation")
+        verbose_name_plural = _("consultations")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Kind(models.TextChoices):
+    COMMENT = "comment", _("Public comment")
+    SUBMISSION = "submission", _("Stakeholder submission")
+
+
+class Moderation(models.TextChoices):
+    PENDING = "pending", _("Waiting for moderation")
+    PUBLISHED = "published", _("Published")
+    REJECTED = "rejected", _("Rejected")
+
+
+class Contribution(models.Model):
+    """A public comment (no account, nothing kept about who sent it) or an organisation's
+    submission; either is published only after moderation."""
+
+    consultation = models.ForeignKey(
+        Consultation, on_delete=models.CASCADE, related_name="contributions"
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    body = models.TextField(_("text"))
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    moderation = models.CharField(
+        _("moderation"), max_length=10, choices=Moderation.choices, default=Moderation.PENDING
+    )
+    reason = models.TextField(_("reason"), blank=True)
+    moderated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created", "pk"]
+        verbose_name = _("contribution")
+        verbose_name_plural = _("contributions")
+
+    def __str__(self) -> str:
+        return f"{self.consultation_id}/{self.pk}"

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from haven.participation import consultation_views, views
+
+app_name = "participation"
+urlpatterns = [
+    path("", views.commitments, name="commitments"),
+    path("<slug:code>/", views.commitment, name="commitment"),
+]
+consultation_urls = (
+    [
+        path("", consultation_views.consultations, name="consultations"),
+        path("<int:consultation_id>/", consultation_views.consultation, name="consultation"),
+    ],
+    "consultations",
+)

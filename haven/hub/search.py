@@ -16,7 +16,6 @@ A word that no document contains is replaced by the closest known word by trigra
 import html
 import itertools
 import math
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import NamedTuple
@@ -27,7 +26,8 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from haven.hub.models import SearchDocument, SearchTerm, SearchTotals
-from haven.lib.text import fold, folded_tokens, has_diacritics, normalize, tokens
+from haven.lib.analysis import SPACED, STEMMERS, tokens
+from haven.lib.text import fold, has_diacritics, normalize
 
 MAX_QUERY_LENGTH = 200
 MAX_QUERY_WORDS = 12
@@ -38,6 +38,7 @@ TITLE_WEIGHT = 3.0
 PHRASE_WEIGHT = 1.5
 EXACT_WEIGHT = 1.0
 TYPO_SIMILARITY = 0.4
+STEM_WEIGHT = 0.5
 SNIPPET_CHARACTERS = 220
 HOME_COUNTRY_BOOST = 1.25
 
@@ -115,17 +116,18 @@ def _change_totals(documents: int, length: int) -> None:
     )
 
 
-def document_fields(title: str, text: str) -> dict:
+def document_fields(title: str, text: str, language: str) -> dict:
+    """The analysed columns: *_fold hold the index terms, *words the words as written, aligned."""
     text = normalize(text)
-    body_fold = " ".join(folded_tokens(text))
+    title_tokens, body_tokens = tokens(title, language), tokens(text, language)
     return {
         "title": title[:200],
         "text": text,
-        "title_words": " ".join(tokens(title)),
-        "title_fold": " ".join(folded_tokens(title)),
-        "words": " ".join(tokens(text)),
-        "body_fold": body_fold,
-        "length": len(body_fold.split()) + len(folded_tokens(title)),
+        "title_words": " ".join(token.surface for token in title_tokens),
+        "title_fold": " ".join(token.term for token in title_tokens),
+        "words": " ".join(token.surface for token in body_tokens),
+        "body_fold": " ".join(token.term for token in body_tokens),
+        "length": len(body_tokens) + len(title_tokens),
     }
 
 
@@ -133,7 +135,7 @@ def document_fields(title: str, text: str) -> dict:
 def index_document(
     *, source: str, key: str, language: str, kind: str, title: str, url: str, text: str
 ) -> SearchDocument:
-    values = document_fields(title, text) | {"kind": kind, "url": url}
+    values = document_fields(title, text, language) | {"kind": kind, "url": url}
     document = SearchDocument.objects.filter(source=source, key=key, language=language).first()
     new_terms = _distinct_terms(values["title_fold"], values["body_fold"])
     if document is None:
@@ -161,7 +163,7 @@ def bulk_index_documents(items: list[dict], batch_size: int = 2000) -> int:
     total_length = 0
     documents = []
     for item in items:
-        values = document_fields(item["title"], item["text"])
+        values = document_fields(item["title"], item["text"], item["language"])
         counts.update(_distinct_terms(values["title_fold"], values["body_fold"]))
         total_length += values["length"]
         documents.append(
@@ -207,7 +209,7 @@ def remove_document(*, source: str, key: str, language: str | None = None) -> in
 # Querying
 
 
-def parse_query(query: str) -> list[str]:
+def parse_query(query: str, language: str = "vi") -> list[str]:
     if query is None or not query.strip():
         raise QueryError(_("Type a word or two to search for."))
     if len(query) > MAX_QUERY_LENGTH:
@@ -216,7 +218,7 @@ def parse_query(query: str) -> list[str]:
         )
     if any(ord(character) < 32 and character not in "\t\n\r" for character in query):
         raise QueryError(_("The search contains characters that cannot be typed."))
-    words = folded_tokens(query)[:MAX_QUERY_WORDS]
+    words = [token.term for token in tokens(query, language)][:MAX_QUERY_WORDS]
     if not words:
         raise QueryError(_("The search needs at least one letter or digit."))
     return [word[:100] for word in words]
@@ -323,10 +325,17 @@ def score_document(
 ) -> float:
     score = 0.0
     norm = K1 * (1 - B + B * document.length / average_length)
-    for term in set(terms):
+    stemmed = document.language in STEMMERS
+    for term, exact in dict.fromkeys(zip(terms, exact_terms, strict=True)):
         frequency = TITLE_WEIGHT * _count(document.title_fold, term) + _count(
             document.body_fold, term
         )
+        if stemmed and frequency:
+            # A word as typed counts fully; another word of the same stem counts for less.
+            same = TITLE_WEIGHT * _count(document.title_words, exact) + _count(
+                document.words, exact
+            )
+            frequency = same + STEM_WEIGHT * (frequency - same)
         if frequency:
             score += idf[term] * frequency * (K1 + 1) / (frequency + norm)
     if len(terms) > 1:
@@ -345,68 +354,93 @@ def score_document(
             )
             score += PHRASE_WEIGHT * weight * together / len(pairs) / 2
     for exact, term in zip(exact_terms, terms, strict=False):
-        if exact != term and (_count(document.title_words, exact) or _count(document.words, exact)):
+        if (
+            not stemmed
+            and exact != term
+            and (_count(document.title_words, exact) or _count(document.words, exact))
+        ):
             score += EXACT_WEIGHT * idf[term]
     if document.source == "helpline" and document.key == settings.HAVEN_COUNTRY:
         score *= HOME_COUNTRY_BOOST  # this deployment's own help-lines come first among equals
     return score
 
 
-def _pattern(terms: list[str]) -> re.Pattern:
-    alternatives = "|".join(re.escape(term) for term in sorted(set(terms), key=len, reverse=True))
-    return re.compile(rf"(?<![^\W_])(?:{alternatives})(?![^\W_])", re.IGNORECASE)
-
-
-def _first_phrase(text: str, terms: list[str], flags: int) -> re.Match | None:
+def _first_phrase(found: list, terms: list[str]) -> int | None:
     if len(terms) < 2:
         return None
-    pattern = r"[\W_]+".join(re.escape(term) for term in terms)
-    return re.search(rf"(?<![^\W_]){pattern}(?![^\W_])", text, flags)
+    for index in range(len(found) - len(terms) + 1):
+        if all(found[index + n].term == term for n, term in enumerate(terms)):
+            return index
+    return None
 
 
-def make_snippet(text: str, terms: list[str], exact_terms: list[str] | None = None) -> str:
+def make_snippet(
+    text: str, terms: list[str], exact_terms: list[str] | None = None, language: str = "vi"
+) -> str:
     """A short, HTML-escaped piece of the original text with the matched words in <mark>.
 
+    Words are matched by their analysed terms (folded, stemmed or segmented, as at indexing).
     When the query was typed with diacritics and the text has those exact words, only they are
-    marked; otherwise every folded match is (positions carry over: folding keeps the length).
+    marked; otherwise every analysed match is.
     """
-    haystack, pattern, wanted = fold(text), _pattern(terms), terms
+    text = normalize(text)
+    found = tokens(text, language)
+    marked = [token for token in found if token.term in set(terms)]
     if exact_terms and exact_terms != terms:
-        exact = _pattern(exact_terms)
-        if exact.search(text):
-            haystack, pattern, wanted = text, exact, exact_terms
-    flags = re.IGNORECASE
-    first = _first_phrase(haystack, wanted, flags) or pattern.search(haystack)
+        exact = [token for token in found if token.surface in set(exact_terms)]
+        if exact:
+            marked, terms = exact, exact_terms
+            found = [token._replace(term=token.surface) for token in found]
+    phrase = _first_phrase(found, terms)
+    first = found[phrase] if phrase is not None else (marked[0] if marked else None)
     if first is None:
         start, end = 0, min(len(text), SNIPPET_CHARACTERS)
     else:
-        start = max(0, first.start() - SNIPPET_CHARACTERS // 3)
+        start = max(0, first.start - SNIPPET_CHARACTERS // 3)
         end = min(len(text), start + SNIPPET_CHARACTERS)
         if start > 0:
             space = text.find(" ", start)
-            start = space + 1 if 0 <= space < first.start() else start
+            start = space + 1 if 0 <= space < first.start else start
     if end < len(text):
         space = text.rfind(" ", start, end)
-        end = space if space > (first.end() if first else start) else end
+        end = space if space > (first.end if first else start) else end
     pieces, position = [], start
-    for match in pattern.finditer(haystack, start, end):
-        pieces.append(html.escape(text[position : match.start()]))
-        pieces.append(f"<mark>{html.escape(text[match.start() : match.end()])}</mark>")
-        position = match.end()
+    for token in marked:
+        if token.start < start or token.end > end:
+            continue
+        pieces.append(html.escape(text[position : token.start]))
+        pieces.append(f"<mark>{html.escape(text[token.start : token.end])}</mark>")
+        position = token.end
     pieces.append(html.escape(text[position:end]))
     snippet = "".join(pieces).strip()
     return ("… " if start > 0 else "") + snippet + (" …" if end < len(text) else "")
 
 
+def _written_form(term: str, documents: list) -> str:
+    """A corrected term as a reader would write it (a stem is not a word): its first use."""
+    for document in documents:
+        for terms, words in (
+            (document.title_fold, document.title_words),
+            (document.body_fold, document.words),
+        ):
+            terms_list = terms.split()
+            if term in terms_list:
+                written = words.split()
+                index = terms_list.index(term)
+                if len(written) == len(terms_list):
+                    return fold(written[index])
+    return term
+
+
 def search(query: str, language: str, limit: int = 10) -> Results:
-    terms = parse_query(query)
-    exact_terms = tokens(query)[:MAX_QUERY_WORDS] if has_diacritics(query) else list(terms)
-    if len(exact_terms) != len(terms):
-        exact_terms = list(terms)
+    terms = parse_query(query, language)
+    exact_terms = list(terms)
+    if has_diacritics(query) or language in STEMMERS:
+        exact_terms = [token.surface for token in tokens(query, language)][:MAX_QUERY_WORDS]
 
     frequencies = _document_frequencies(terms)
     corrected = None
-    if any(count == 0 for count in frequencies.values()):
+    if language in SPACED and any(count == 0 for count in frequencies.values()):
         replaced = [correct_term(term) if frequencies[term] == 0 else term for term in terms]
         if any(new and new != old for new, old in zip(replaced, terms, strict=False)):
             kept = [new for new in replaced if new]
@@ -449,7 +483,10 @@ def search(query: str, language: str, limit: int = 10) -> Results:
             for document in documents
         ),
         key=lambda item: (-round(item[0], 9), item[1].source, item[1].key),
-    )[:limit]
+    )
+    if corrected:
+        results.corrected = " ".join(_written_form(term, [d for _, d in ranked]) for term in terms)
+    ranked = ranked[:limit]
     texts = dict(
         SearchDocument.objects.filter(pk__in=[document.pk for _, document in ranked]).values_list(
             "pk", "text"
@@ -464,7 +501,7 @@ def search(query: str, language: str, limit: int = 10) -> Results:
             lang=document.language,
             title=document.title,
             url=document.url,
-            snippet=make_snippet(texts[document.pk], searchable, exact_terms),
+            snippet=make_snippet(texts[document.pk], searchable, exact_terms, language),
             score=round(score, 4),
         )
         for score, document in ranked

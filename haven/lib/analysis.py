@@ -18,6 +18,7 @@ import re
 import sys
 import threading
 import unicodedata
+from collections.abc import Iterator
 from typing import NamedTuple
 
 import Stemmer
@@ -70,21 +71,24 @@ def _segments(text: str, language: str):
     yield from WordBreaker(text, language).segments()
 
 
-def tokens(text: str, language: str) -> list[Token]:
-    """The words of `text` with their places in normalize(text), surface form and index term."""
+def iter_tokens(text: str, language: str) -> Iterator[Token]:
+    """The words of `text` one by one, with their places in normalize(text), surface and term."""
     text = normalize(text or "")
     folded = fold(text)  # as long as text: positions carry over
     pattern = SCRIPT_WORD if language in SEGMENTED else LATIN_WORD
     stemmer = _stemmer(STEMMERS[language]) if language in STEMMERS else None
-    found = []
     for start, end in _segments(text, language):
         for match in pattern.finditer(folded, start, end):
             surface = text[match.start() : match.end()].lower()
             term = match.group().lower()
             if stemmer is not None:
                 term = stemmer.stemWord(term)
-            found.append(Token(match.start(), match.end(), surface, sys.intern(term)))
-    return found
+            yield Token(match.start(), match.end(), surface, sys.intern(term))
+
+
+def tokens(text: str, language: str) -> list[Token]:
+    """Every word of `text` (see iter_tokens)."""
+    return list(iter_tokens(text, language))
 
 
 def analyse(text: str, language: str) -> list[str]:

@@ -16,8 +16,7 @@ A word that no document contains is replaced by the closest known word by trigra
 import html
 import itertools
 import math
-import re
-from collections import Counter
+from collections import Counter, deque
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -27,7 +26,8 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from haven.hub.models import SearchDocument, SearchTerm, SearchTotals
-from haven.lib.text import fold, folded_tokens, has_diacritics, normalize, tokens
+from haven.lib.analysis import SPACED, STEMMERS, iter_tokens, tokens
+from haven.lib.text import fold, has_diacritics, normalize
 
 MAX_QUERY_LENGTH = 200
 MAX_QUERY_WORDS = 12
@@ -38,6 +38,7 @@ TITLE_WEIGHT = 3.0
 PHRASE_WEIGHT = 1.5
 EXACT_WEIGHT = 1.0
 TYPO_SIMILARITY = 0.4
+STEM_WEIGHT = 0.5
 SNIPPET_CHARACTERS = 220
 HOME_COUNTRY_BOOST = 1.25
 
@@ -115,17 +116,18 @@ def _change_totals(documents: int, length: int) -> None:
     )
 
 
-def document_fields(title: str, text: str) -> dict:
+def document_fields(title: str, text: str, language: str) -> dict:
+    """The analysed columns: *_fold hold the index terms, *words the words as written, aligned."""
     text = normalize(text)
-    body_fold = " ".join(folded_tokens(text))
+    title_tokens, body_tokens = tokens(title, language), tokens(text, language)
     return {
         "title": title[:200],
         "text": text,
-        "title_words": " ".join(tokens(title)),
-        "title_fold": " ".join(folded_tokens(title)),
-        "words": " ".join(tokens(text)),
-        "body_fold": body_fold,
-        "length": len(body_fold.split()) + len(folded_tokens(title)),
+        "title_words": " ".join(token.surface for token in title_tokens),
+        "title_fold": " ".join(token.term for token in title_tokens),
+        "words": " ".join(token.surface for token in body_tokens),
+        "body_fold": " ".join(token.term for token in body_tokens),
+        "length": len(body_tokens) + len(title_tokens),
     }
 
 
@@ -133,7 +135,7 @@ def document_fields(title: str, text: str) -> dict:
 def index_document(
     *, source: str, key: str, language: str, kind: str, title: str, url: str, text: str
 ) -> SearchDocument:
-    values = document_fields(title, text) | {"kind": kind, "url": url}
+    values = document_fields(title, text, language) | {"kind": kind, "url": url}
     document = SearchDocument.objects.filter(source=source, key=key, language=language).first()
     new_terms = _distinct_terms(values["title_fold"], values["body_fold"])
     if document is None:
@@ -161,7 +163,7 @@ def bulk_index_documents(items: list[dict], batch_size: int = 2000) -> int:
     total_length = 0
     documents = []
     for item in items:
-        values = document_fields(item["title"], item["text"])
+        values = document_fields(item["title"], item["text"], item["language"])
         counts.update(_distinct_terms(values["title_fold"], values["body_fold"]))
         total_length += values["length"]
         documents.append(
@@ -207,7 +209,7 @@ def remove_document(*, source: str, key: str, language: str | None = None) -> in
 # Querying
 
 
-def parse_query(query: str) -> list[str]:
+def parse_query(query: str, language: str = "vi") -> list[str]:
     if query is None or not query.strip():
         raise QueryError(_("Type a word or two to search for."))
     if len(query) > MAX_QUERY_LENGTH:
@@ -216,19 +218,29 @@ def parse_query(query: str) -> list[str]:
         )
     if any(ord(character) < 32 and character not in "\t\n\r" for character in query):
         raise QueryError(_("The search contains characters that cannot be typed."))
-    words = folded_tokens(query)[:MAX_QUERY_WORDS]
+    words = [token.term for token in tokens(query, language)][:MAX_QUERY_WORDS]
     if not words:
         raise QueryError(_("The search needs at least one letter or digit."))
     return [word[:100] for word in words]
 
 
 def _document_frequencies(terms: list[str]) -> dict[str, int]:
-    found = dict(
-        SearchTerm.objects.filter(term__in=set(terms), documents__gt=0).values_list(
-            "term", "documents"
+    """Documents per term; the corpus totals come in the same query, under the key None."""
+    distinct = sorted(set(terms))
+    with connection.cursor() as cursor:
+        marks = ", ".join(["%s"] * len(distinct))
+        cursor.execute(
+            "SELECT term, documents, 0 FROM hub_searchterm "  # noqa: S608 (placeholders only)
+            f"WHERE documents > 0 AND term IN ({marks}) "
+            "UNION ALL SELECT NULL, documents, length FROM hub_searchtotals",
+            distinct,
         )
-    )
-    return {term: found.get(term, 0) for term in terms}
+        rows = cursor.fetchall()
+    found = {term: documents for term, documents, _ in rows if term is not None}
+    frequencies = {term: found.get(term, 0) for term in terms}
+    totals = [(documents, length) for term, documents, length in rows if term is None]
+    frequencies[None] = totals[0] if totals else (0, 0)
+    return frequencies
 
 
 def _trigrams(word: str) -> set[str]:
@@ -314,6 +326,20 @@ def _candidates(terms: list[str], language: str, any_term: bool) -> tuple[list[i
     return [row[0] for row in rows], (rows[0][1] if rows else 0)
 
 
+def _rows(columns: tuple[str, ...], ids: list[int]) -> list[tuple]:
+    """Columns of documents by id, in plain SQL: the ORM's query building cost more than the query."""
+    if not ids:
+        return []
+    names = ", ".join(connection.ops.quote_name("id" if name == "pk" else name) for name in columns)
+    marks = ", ".join(["%s"] * len(ids))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {names} FROM hub_searchdocument WHERE id IN ({marks})",  # noqa: S608 (our column names, placeholders)
+            list(ids),
+        )
+        return cursor.fetchall()
+
+
 def _count(text: str, phrase: str) -> int:
     return f" {text} ".count(f" {phrase} ")
 
@@ -323,10 +349,17 @@ def score_document(
 ) -> float:
     score = 0.0
     norm = K1 * (1 - B + B * document.length / average_length)
-    for term in set(terms):
+    stemmed = document.language in STEMMERS
+    for term, exact in dict.fromkeys(zip(terms, exact_terms, strict=True)):
         frequency = TITLE_WEIGHT * _count(document.title_fold, term) + _count(
             document.body_fold, term
         )
+        if stemmed and frequency:
+            # A word as typed counts fully; another word of the same stem counts for less.
+            same = TITLE_WEIGHT * _count(document.title_words, exact) + _count(
+                document.words, exact
+            )
+            frequency = same + STEM_WEIGHT * (frequency - same)
         if frequency:
             score += idf[term] * frequency * (K1 + 1) / (frequency + norm)
     if len(terms) > 1:
@@ -345,68 +378,116 @@ def score_document(
             )
             score += PHRASE_WEIGHT * weight * together / len(pairs) / 2
     for exact, term in zip(exact_terms, terms, strict=False):
-        if exact != term and (_count(document.title_words, exact) or _count(document.words, exact)):
+        if (
+            not stemmed
+            and exact != term
+            and (_count(document.title_words, exact) or _count(document.words, exact))
+        ):
             score += EXACT_WEIGHT * idf[term]
     if document.source == "helpline" and document.key == settings.HAVEN_COUNTRY:
         score *= HOME_COUNTRY_BOOST  # this deployment's own help-lines come first among equals
     return score
 
 
-def _pattern(terms: list[str]) -> re.Pattern:
-    alternatives = "|".join(re.escape(term) for term in sorted(set(terms), key=len, reverse=True))
-    return re.compile(rf"(?<![^\W_])(?:{alternatives})(?![^\W_])", re.IGNORECASE)
+def _first_index(stored: str, wanted: list[str]) -> int | None:
+    """The number of the first word of `stored` (words separated by spaces) where the phrase
+    `wanted` starts, else where any of its words stands; found with string search, not a loop."""
+    padded = f" {stored} "
+    positions = []
+    if len(wanted) > 1:
+        positions = [padded.find(f" {' '.join(wanted)} ")]
+    if not positions or positions[0] < 0:
+        positions = [padded.find(f" {word} ") for word in set(wanted)]
+    positions = [position for position in positions if position >= 0]
+    return padded.count(" ", 0, min(positions)) if positions else None
 
 
-def _first_phrase(text: str, terms: list[str], flags: int) -> re.Match | None:
-    if len(terms) < 2:
-        return None
-    pattern = r"[\W_]+".join(re.escape(term) for term in terms)
-    return re.search(rf"(?<![^\W_]){pattern}(?![^\W_])", text, flags)
-
-
-def make_snippet(text: str, terms: list[str], exact_terms: list[str] | None = None) -> str:
+def make_snippet(
+    text: str,
+    terms: list[str],
+    exact_terms: list[str] | None = None,
+    language: str = "vi",
+    stored: tuple[str, str] | None = None,
+) -> str:
     """A short, HTML-escaped piece of the original text with the matched words in <mark>.
 
-    When the query was typed with diacritics and the text has those exact words, only they are
-    marked; otherwise every folded match is (positions carry over: folding keeps the length).
+    Words are matched by their analysed terms (folded, stemmed or segmented, as at indexing).
+    When the query was typed with diacritics (or a stemmed language's word as typed) and the text
+    has those exact words, only they are marked; otherwise every analysed match is. `stored` is
+    the document's (body_fold, words): the match is located in them, and the text is analysed
+    only up to the end of the snippet.
     """
-    haystack, pattern, wanted = fold(text), _pattern(terms), terms
-    if exact_terms and exact_terms != terms:
-        exact = _pattern(exact_terms)
-        if exact.search(text):
-            haystack, pattern, wanted = text, exact, exact_terms
-    flags = re.IGNORECASE
-    first = _first_phrase(haystack, wanted, flags) or pattern.search(haystack)
+    text = normalize(text)
+    if stored is None:
+        found = tokens(text, language)
+        stored = (" ".join(t.term for t in found), " ".join(t.surface for t in found))
+    index_terms, surfaces = stored
+    exact = bool(exact_terms) and exact_terms != terms
+    exact = exact and any(f" {word} " in f" {surfaces} " for word in exact_terms)
+    wanted = exact_terms if exact else terms
+    wanted_set, first_index = set(wanted), _first_index(surfaces if exact else index_terms, wanted)
+    stream = iter_tokens(text, language)
+    first, before = None, deque(maxlen=SNIPPET_CHARACTERS // 2)
+    if first_index is not None:
+        for number, token in enumerate(stream):
+            if number == first_index:
+                first = token
+                break
+            before.append(token)
     if first is None:
         start, end = 0, min(len(text), SNIPPET_CHARACTERS)
+        stream = iter_tokens(text, language)
     else:
-        start = max(0, first.start() - SNIPPET_CHARACTERS // 3)
+        start = max(0, first.start - SNIPPET_CHARACTERS // 3)
         end = min(len(text), start + SNIPPET_CHARACTERS)
         if start > 0:
             space = text.find(" ", start)
-            start = space + 1 if 0 <= space < first.start() else start
+            start = space + 1 if 0 <= space < first.start else start
+        stream = itertools.chain(before, [first], stream)
     if end < len(text):
         space = text.rfind(" ", start, end)
-        end = space if space > (first.end() if first else start) else end
+        end = space if space > (first.end if first else start) else end
     pieces, position = [], start
-    for match in pattern.finditer(haystack, start, end):
-        pieces.append(html.escape(text[position : match.start()]))
-        pieces.append(f"<mark>{html.escape(text[match.start() : match.end()])}</mark>")
-        position = match.end()
+    for token in stream:
+        if token.start >= end:
+            break
+        if token.start < start or token.end > end:
+            continue
+        if (token.surface if exact else token.term) not in wanted_set:
+            continue
+        pieces.append(html.escape(text[position : token.start]))
+        pieces.append(f"<mark>{html.escape(text[token.start : token.end])}</mark>")
+        position = token.end
     pieces.append(html.escape(text[position:end]))
     snippet = "".join(pieces).strip()
     return ("… " if start > 0 else "") + snippet + (" …" if end < len(text) else "")
 
 
+def _written_form(term: str, documents: list) -> str:
+    """A corrected term as a reader would write it (a stem is not a word): its first use."""
+    for document in documents:
+        for terms, words in (
+            (document.title_fold, document.title_words),
+            (document.body_fold, document.words),
+        ):
+            terms_list = terms.split()
+            if term in terms_list:
+                written = words.split()
+                index = terms_list.index(term)
+                if len(written) == len(terms_list):
+                    return fold(written[index])
+    return term
+
+
 def search(query: str, language: str, limit: int = 10) -> Results:
-    terms = parse_query(query)
-    exact_terms = tokens(query)[:MAX_QUERY_WORDS] if has_diacritics(query) else list(terms)
-    if len(exact_terms) != len(terms):
-        exact_terms = list(terms)
+    terms = parse_query(query, language)
+    exact_terms = list(terms)
+    if has_diacritics(query) or language in STEMMERS:
+        exact_terms = [token.surface for token in tokens(query, language)][:MAX_QUERY_WORDS]
 
     frequencies = _document_frequencies(terms)
     corrected = None
-    if any(count == 0 for count in frequencies.values()):
+    if language in SPACED and any(count == 0 for count in frequencies.values()):
         replaced = [correct_term(term) if frequencies[term] == 0 else term for term in terms]
         if any(new and new != old for new, old in zip(replaced, terms, strict=False)):
             kept = [new for new in replaced if new]
@@ -432,29 +513,25 @@ def search(query: str, language: str, limit: int = 10) -> Results:
     if not ids:
         return results
 
-    totals = SearchTotals.objects.first()
-    count = max(totals.documents if totals else 1, 1)
-    average_length = max((totals.length / count) if totals else 1.0, 1.0)
+    documents_total, length_total = frequencies[None]
+    count = max(documents_total, 1)
+    average_length = max(length_total / count, 1.0)
     idf = {
         term: math.log(1 + (count - frequencies[term] + 0.5) / (frequencies[term] + 0.5))
         for term in terms
     }
-    documents = [
-        Candidate(*row)
-        for row in SearchDocument.objects.filter(pk__in=ids).values_list(*Candidate._fields)
-    ]
+    documents = [Candidate(*row) for row in _rows(Candidate._fields, ids)]
     ranked = sorted(
         (
             (score_document(document, terms, exact_terms, idf, average_length), document)
             for document in documents
         ),
         key=lambda item: (-round(item[0], 9), item[1].source, item[1].key),
-    )[:limit]
-    texts = dict(
-        SearchDocument.objects.filter(pk__in=[document.pk for _, document in ranked]).values_list(
-            "pk", "text"
-        )
     )
+    if corrected:
+        results.corrected = " ".join(_written_form(term, [d for _, d in ranked]) for term in terms)
+    ranked = ranked[:limit]
+    texts = dict(_rows(("pk", "text"), [document.pk for _, document in ranked]))
     results.total = min(total, SCAN_LIMIT)
     results.total_exact = total <= SCAN_LIMIT
     results.results = [
@@ -464,7 +541,13 @@ def search(query: str, language: str, limit: int = 10) -> Results:
             lang=document.language,
             title=document.title,
             url=document.url,
-            snippet=make_snippet(texts[document.pk], searchable, exact_terms),
+            snippet=make_snippet(
+                texts[document.pk],
+                searchable,
+                exact_terms,
+                language,
+                (document.body_fold, document.words),
+            ),
             score=round(score, 4),
         )
         for score, document in ranked

@@ -10,13 +10,6 @@ from django_countries.fields import CountryField
 from haven.accounts.models import Organisation
 from haven.lib import vocabulary
 
-# The choices the migrations know (the complete languages, vi and en): articles in the other
-# languages are loaded from content/ and read through the vocabulary. Choices taken from the whole
-# vocabulary need one hub migration (choices=vocabulary.django_languages, a callable, once).
-LANGUAGE_CHOICES = [
-    (language.code, language.native_name) for language in vocabulary.LANGUAGES if language.complete
-]
-
 
 class ArticleKind(models.TextChoices):
     GUIDE = "guide", _("Guide")
@@ -26,7 +19,8 @@ class ArticleKind(models.TextChoices):
 
 class Article(models.Model):
     slug = models.SlugField(_("slug"), max_length=80)
-    language = models.CharField(_("language"), max_length=5, choices=LANGUAGE_CHOICES)
+    # A callable: a language added to the vocabulary needs no migration of its own.
+    language = models.CharField(_("language"), max_length=5, choices=vocabulary.django_languages)
     kind = models.CharField(_("kind"), max_length=10, choices=ArticleKind.choices)
     title = models.CharField(_("title"), max_length=200)
     summary = models.TextField(_("summary"))

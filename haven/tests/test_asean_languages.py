@@ -117,7 +117,7 @@ class TestFallback:
         assert "Tìm trợ giúp ngay" in client.get("/vi/").content.decode()
 
     def test_an_article_not_translated_is_english_with_a_note(self, client):
-        html = client.get("/km/articles/fake-job-offers/").content.decode()
+        html = client.get("/km/articles/forced-marriage/").content.decode()
         assert 'class="unreviewed" role="note" lang="km"' in html
         assert "អត្ថបទនេះមិនទាន់មានជាភាសារបស់អ្នកនៅឡើយទេ" in html
         assert '<article lang="en">' in html
@@ -125,6 +125,11 @@ class TestFallback:
     def test_an_article_in_the_reader_language_has_no_note(self, client):
         html = client.get("/vi/articles/fake-job-offers/").content.decode()
         assert "<article>" in html and "Bài này chưa có" not in html
+
+    def test_a_translated_article_reads_in_its_language(self, client):
+        html = client.get("/km/articles/fake-job-offers/").content.decode()
+        assert "<article>" in html and '<article lang="en">' not in html
+        assert "អត្ថបទនេះមិនទាន់មានជាភាសារបស់អ្នកនៅឡើយទេ" not in html
 
 
 @pytest.mark.parametrize("language", NEW)

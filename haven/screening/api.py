@@ -247,6 +247,9 @@ class FlagOut(Schema):
 class JobOfferOut(Schema):
     risk: Literal["low", "medium", "high"]
     flags: list[FlagOut]
+    # The rules (and the language of the messages) used: `lang`, or "en" where `lang` has no
+    # rules of its own yet.
+    rules_language: str
 
 
 @router.post(
@@ -264,4 +267,5 @@ def job_offer_check(request, payload: JobOfferIn):
             {"code": flag.code, "message": flag.message, "evidence": list(flag.evidence)}
             for flag in check.flags
         ],
+        "rules_language": check.rules_language,
     }

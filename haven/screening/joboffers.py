@@ -57,6 +57,9 @@ class JobCheck:
     score: int
     flags: tuple[Flag, ...]
     advice: tuple[str, ...]
+    # The language of the messages and advice: the one asked for, or English when that
+    # language has no rules file of its own (km, lo, my, ms, fil today).
+    rules_language: str = vocabulary.FALLBACK_LANGUAGE
 
 
 def _fail(file_name: str, problem: str, flag: str | None = None):
@@ -64,9 +67,17 @@ def _fail(file_name: str, problem: str, flag: str | None = None):
     raise QuestionnaireError(f"{where}: {problem}")
 
 
-def compile_pattern(source: str) -> re.Pattern:
-    """A rule's pattern, folded like the text it runs on, matching whole words only."""
-    return re.compile(rf"(?<!\w)(?:{fold(source)})(?!\w)", re.IGNORECASE)
+def compile_pattern(source: str, whole_words: bool = True) -> re.Pattern:
+    """A rule's pattern, folded like the text it runs on, matching whole words only.
+
+    Thai (and Khmer, Lao, Burmese) puts no space between words, so "whole words" cannot be
+    told without a dictionary: a file with `whole_words: false` matches its patterns anywhere
+    in a run of that script, and only keeps them from starting or ending inside a Latin word
+    or a number ("line" does not match inside "online", "5,000" not inside "15,000").
+    """
+    if whole_words:
+        return re.compile(rf"(?<!\w)(?:{fold(source)})(?!\w)", re.IGNORECASE)
+    return re.compile(rf"(?<![a-z0-9])(?:{fold(source)})(?![a-z0-9])", re.IGNORECASE)
 
 
 def parse_rules(path: Path) -> RuleSet:
@@ -103,6 +114,9 @@ def parse_rules(path: Path) -> RuleSet:
         for level in LEVELS
     ):
         _fail(name, f"'advice' needs a list of sentences for each of {', '.join(LEVELS)}")
+    whole_words = data.get("whole_words", True)
+    if not isinstance(whole_words, bool):
+        _fail(name, "'whole_words' must be true or false")
     items = data.get("flags")
     if not isinstance(items, list) or not items:
         _fail(name, "'flags' must list at least one flag")
@@ -128,7 +142,7 @@ def parse_rules(path: Path) -> RuleSet:
             if not isinstance(source, str) or not source.strip():
                 _fail(name, "every pattern must be text", label)
             try:
-                patterns.append(compile_pattern(source))
+                patterns.append(compile_pattern(source, whole_words))
             except re.error as error:
                 _fail(name, f"pattern {source!r} is not a valid expression ({error})", label)
         rules.append(Rule(code, weight, message.strip(), tuple(patterns)))
@@ -244,4 +258,11 @@ def check_job_offer(
         risk = "medium"
     else:
         risk = "low"
-    return JobCheck(risk=risk, score=score, flags=flags, advice=reader.advice[risk])
+    return JobCheck(
+        risk=risk, score=score, flags=flags, advice=reader.advice[risk], rules_language=language
+    )
+
+
+def has_rules(language: str) -> bool:
+    """Whether `language` has its own rules file; the others are checked with English rules."""
+    return language in rule_sets()

@@ -18,7 +18,7 @@ from haven.reports.forms import ReportForm
 from haven.reports.models import Exploitation
 from haven.screening import questionnaires
 from haven.screening.forms import JobOfferForm, SelfCheckForm
-from haven.screening.joboffers import check_job_offer
+from haven.screening.joboffers import check_job_offer, has_rules
 from haven.screening.scoring import Outcome, evaluate
 from haven.screening.summaries import describe
 
@@ -111,9 +111,10 @@ def self_check_report(request):
 @require_http_methods(["GET", "POST"])
 def job_check(request):
     form = JobOfferForm(request.POST or None)
-    context = {"form": form, "check": None}
+    # A language without its own rules reads English ones: the page says so.
+    context = {"form": form, "check": None, "rules_fallback": not has_rules(_language())}
     if request.method == "POST" and form.is_valid():
-        # People paste offers in either language, whichever language they read Haven in.
+        # People paste offers in any language, whichever language they read Haven in.
         context["check"] = check_job_offer(
             form.cleaned_data["text"], _language(), rule_languages=vocabulary.language_codes()
         )

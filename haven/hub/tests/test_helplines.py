@@ -119,6 +119,22 @@ class TestHelpPage:
         assert 'href="tel:+66991301300"' not in html
         assert html.index('href="tel:191"') < html.index('href="tel:+6622513552"')
 
+    @pytest.mark.parametrize(
+        ("path", "name"),
+        [
+            ("/th/help/th/", "ศูนย์ช่วยเหลือสังคม สายด่วน 1300"),
+            ("/km/help/kh/", "ខ្សែជំនួយកុមារកម្ពុជា"),
+            ("/lo/help/la/", "ສາຍດ່ວນໃຫ້ຄຳປຶກສາ ຂອງສະຫະພັນແມ່ຍິງລາວ"),
+            ("/my/help/mm/", "မီးသတ်နှင့် အရေးပေါ်"),
+            ("/id/help/id/", "SAPA 129 (Sahabat Perempuan dan Anak)"),
+            ("/ms/help/my/", "Talian MAPO bagi pemerdagangan orang dan penyeludupan migran"),
+            ("/fil/help/ph/", "1343 Actionline laban sa human trafficking"),
+        ],
+    )
+    def test_each_country_names_its_lines_in_its_own_language(self, client, path, name):
+        html = client.get(path).content.decode()
+        assert name in html
+
     def test_the_nationality_can_be_changed_without_javascript(self, client):
         html = client.get("/vi/help/th/", {"for": "PH"}).content.decode()
         assert '<form method="get" action="#yours"' in html and 'name="for"' in html
@@ -167,6 +183,25 @@ class TestData:
             assert line["verified"] is True and line["sources"], (code, line["number"])
             assert line["grade"] in ("official", "secondary"), (code, line["number"])
         assert codes == set(ASEAN)
+
+    # The language of the people most likely to call each country's lines (issue 15).
+    OWN_LANGUAGE = {
+        "BN": "ms", "KH": "km", "ID": "id", "LA": "lo", "MY": "ms", "MM": "my", "PH": "fil",
+        "SG": "ms", "TH": "th", "VN": "vi",
+    }  # fmt: skip
+
+    def test_every_line_is_named_in_the_country_language_english_and_vietnamese(self):
+        data = yaml.safe_load((CONTENT / "helplines.yaml").read_text(encoding="utf-8"))
+        for country in data["countries"]:
+            wanted = {"en", "vi", self.OWN_LANGUAGE[country["code"]]}
+            for line in country["lines"]:
+                assert wanted <= set(line["name"]), (country["code"], line["name"]["en"])
+
+    def test_the_thai_embassy_in_viet_nam_is_named_in_thai(self):
+        data = yaml.safe_load((CONTENT / "helplines.yaml").read_text(encoding="utf-8"))
+        viet_nam = next(c for c in data["countries"] if c["code"] == "VN")
+        embassy = next(line for line in viet_nam["lines"] if line.get("for") == ["TH"])
+        assert embassy["name"]["th"].startswith("สถานเอกอัครราชทูต")
 
     def test_viet_nam_113_114_115_are_main(self):
         main = {line["number"] for code, line in main_lines() if code == "VN"}

@@ -150,7 +150,27 @@ class TestJobOfferCheck:
         assert response.status_code == 200 and data["risk"] == "high"
         flag = next(item for item in data["flags"] if item["code"] == "irregular_route")
         assert flag["evidence"] == ["không cần visa"] and flag["message"]
-        assert set(data) == {"risk", "flags"}
+        assert set(data) == {"risk", "flags", "rules_language"}
+        assert data["rules_language"] == "vi"
+
+    @pytest.mark.parametrize(
+        ("lang", "text", "code"),
+        [
+            ("th", "งานสบาย รายได้ดี ที่กัมพูชา บินฟรี", "scam_destination"),
+            ("id", "Kerja ringan di Kamboja, tiket gratis", "scam_destination"),
+        ],
+    )
+    def test_thai_and_indonesian_have_their_own_rules(self, client, lang, text, code):
+        data = post(client, self.PATH, {"text": text, "lang": lang}).json()
+        assert data["rules_language"] == lang and data["risk"] == "high"
+        assert code in {flag["code"] for flag in data["flags"]}
+
+    @pytest.mark.parametrize("lang", ["km", "lo", "my", "ms", "fil"])
+    def test_other_languages_are_accepted_and_read_english_rules(self, client, lang):
+        response = post(client, self.PATH, {"text": "easy money in Cambodia", "lang": lang})
+        data = response.json()
+        assert response.status_code == 200 and data["rules_language"] == "en"
+        assert {flag["code"] for flag in data["flags"]} == {"easy_money", "scam_destination"}
 
     def test_it_uses_the_rules_of_the_language_given(self, client):
         data = post(client, self.PATH, {"text": "easy money in Cambodia", "lang": "en"}).json()

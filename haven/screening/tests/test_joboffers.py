@@ -93,10 +93,57 @@ class TestMatching:
         assert check.risk == "low"
 
 
+class TestThaiAndIndonesian:
+    def test_thai_patterns_match_inside_unspaced_text(self):
+        check = check_job_offer("รับสมัครด่วนทำงานสบายรายได้ดีที่กัมพูชาบินฟรี", "th")
+        assert {"pressure", "easy_money", "scam_destination", "travel_paid"} <= set(codes(check))
+        assert check.risk == "high" and check.rules_language == "th"
+        flag = next(f for f in check.flags if f.code == "scam_destination")
+        assert flag.evidence == ("กัมพูชา",) and flag.message.startswith("ปลายทาง")
+
+    def test_thai_patterns_are_written_not_to_match_inside_other_words(self):
+        # "ลาว" (Laos) is inside "เวลาว่าง" (free time); "line" inside "online".
+        assert "scam_destination" not in codes(check_job_offer("ทำงานช่วงเวลาว่าง", "th"))
+        assert "scam_destination" in codes(check_job_offer("ไปทำงานที่ลาว", "th"))
+        assert "chat_only" not in codes(check_job_offer("สมัคร online ได้", "th"))
+        assert "chat_only" in codes(check_job_offer("ติดต่อ LINE @job", "th"))
+        assert "high_pay" not in codes(check_job_offer("เงินเดือน 12,000 บาท", "th"))
+        assert "high_pay" in codes(check_job_offer("เงินเดือน 45,000 บาท", "th"))
+
+    def test_thai_negations(self):
+        assert "documents_held" not in codes(check_job_offer("นายจ้างไม่เก็บพาสปอร์ต", "th"))
+        assert "documents_held" in codes(check_job_offer("นายจ้างเก็บพาสปอร์ตไว้ให้", "th"))
+
+    def test_indonesian_matches_whole_words(self):
+        check = check_job_offer(
+            "Kerja di Kamboja, tiket gratis, paspor ditahan agen. Chat WA", "id"
+        )
+        assert {"scam_destination", "travel_paid", "documents_held", "chat_only"} <= set(
+            codes(check)
+        )
+        assert check.risk == "high"
+        assert "chat_only" not in codes(check_job_offer("Kami warga Bandung", "id"))
+        assert "documents_held" not in codes(check_job_offer("paspor dipegang sendiri", "id"))
+
+    @pytest.mark.parametrize("lang", ["km", "lo", "my", "ms", "fil"])
+    def test_other_languages_read_the_english_rules(self, lang):
+        check = check_job_offer("easy money in Cambodia, free flights", lang)
+        assert check.rules_language == "en" and check.risk == "high"
+        assert check.flags[0].message == "Promises of easy money for light work"
+
+
 class TestTheRulesFiles:
-    def test_both_languages_load_with_the_same_codes(self):
+    def test_every_language_with_a_file_loads_with_the_same_codes(self):
         sets = load_rule_sets()
-        assert {r.code for r in sets["vi"].rules} == {r.code for r in sets["en"].rules}
+        assert set(sets) == {"vi", "en", "th", "id"}
+        for language in ("en", "th", "id"):
+            assert {r.code for r in sets[language].rules} == {r.code for r in sets["vi"].rules}
+
+    def test_whole_words_must_be_true_or_false(self, copy):
+        path = copy / "job-offers" / "th.yaml"
+        self.edit(path, lambda d: d.update(whole_words="no"))
+        with pytest.raises(QuestionnaireError, match=re.escape("th.yaml: 'whole_words'")):
+            parse_rules(path)
 
     @pytest.fixture
     def copy(self, tmp_path):
@@ -169,6 +216,16 @@ class TestOnTheCorpus:
             for scam in (True, False):
                 assert sum(t["lang"] == lang and t["scam"] == scam for t in held_out) >= 8
 
+    def test_thai_and_indonesian_are_large_enough(self):
+        dev, held_out = corpus("dev"), corpus("held-out")
+        for lang in ("th", "id"):
+            assert sum(t["lang"] == lang for t in dev + held_out) >= 40
+            for scam in (True, False):
+                assert sum(t["lang"] == lang and t["scam"] == scam for t in held_out) >= 8
+            assert {"labour", "scam_compound", "marriage", "study"} <= {
+                t["pattern"] for t in held_out if t["lang"] == lang and t["scam"]
+            }
+
     def test_it_has_the_phrasings_people_really_write(self):
         texts = [t["text"] for t in corpus("dev") + corpus("held-out")]
         assert any("hộ chiếu công ty giữ hộ" in text.lower() for text in texts)
@@ -184,6 +241,16 @@ class TestOnTheCorpus:
             figures = measure([t for t in corpus("held-out") if lang in (None, t["lang"])])
             assert figures.precision >= 0.95, (lang, figures.false_alarms)
             assert figures.recall >= recall, (lang, figures.misses)
+
+    @pytest.mark.parametrize("lang", ["th", "id"])
+    def test_thai_and_indonesian_on_their_held_out_texts(self, lang):
+        # Measured once, after the rules were written on `dev` only: th 9/9 scams high and
+        # 0/8 honest offers high, id the same (precision 1.00, recall 1.00). The floors allow
+        # one miss in nine and no false alarm.
+        figures = measure([t for t in corpus("held-out") if t["lang"] == lang])
+        assert figures.scams == 9 and figures.texts == 17
+        assert figures.precision >= 0.95, figures.false_alarms
+        assert figures.recall >= 0.85, figures.misses
 
     def test_the_development_set_is_all_caught(self):
         figures = measure(corpus("dev"))

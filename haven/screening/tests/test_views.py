@@ -184,6 +184,23 @@ class TestJobCheck:
         response = client.post(JOB_CHECK, {"text": "hello", "form_token": "forged"})
         assert response.status_code == 403
 
+    @pytest.mark.parametrize("lang", ["km", "lo", "my", "ms", "fil"])
+    def test_a_language_without_rules_says_it_reads_english_ones(self, client, lang):
+        html = client.get(f"/{lang}/job-check/").content.decode()
+        assert 'id="rules-note"' in html
+        html = post(client, f"/{lang}/job-check/", {"text": "Easy money in Cambodia"})
+        html = html.content.decode()
+        assert 'id="rules-note"' in html and "Promises of easy money" in html
+
+    @pytest.mark.parametrize("lang", ["vi", "en", "th", "id"])
+    def test_a_language_with_rules_has_no_note(self, client, lang):
+        assert 'id="rules-note"' not in client.get(f"/{lang}/job-check/").content.decode()
+
+    def test_a_thai_offer_on_the_thai_page(self, client):
+        html = post(client, "/th/job-check/", {"text": "งานสบาย รายได้ดี ที่กัมพูชา บินฟรี"})
+        html = html.content.decode()
+        assert "<q>กัมพูชา</q>" in html and "สัญญาว่าได้เงินง่าย" in html
+
     def test_the_page_is_light(self, client):
         assert len(client.get(JOB_CHECK).content) < 10_000
         assert len(client.get(SELF_CHECK).content) < 20_000

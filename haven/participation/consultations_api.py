@@ -6,7 +6,7 @@ from datetime import date
 from django.conf import settings
 from django.http import Http404
 from django.utils.translation import gettext as _
-from ninja import Router, Schema, Status
+from ninja import Query, Router, Schema, Status
 from ninja.errors import ValidationError
 
 from haven.accounts.api import TokenAuth
@@ -51,6 +51,7 @@ def _contribution(c) -> dict:
         "proposal": c.proposal_id,
         "body": c.body,
         "organisation": getattr(c.organisation, "name", None),
+        "organisation_type": getattr(c.organisation, "org_type", None),
         "moderation": c.moderation,
         "reason": c.reason,
         "answer": c.answer or None,
@@ -119,23 +120,36 @@ def change(request, consultation_id: int, payload: ChangeIn):
     return _consultation(consultation)
 
 
+class Filters(Schema):
+    section: int = 0
+    kind: str = ""
+    organisation_type: str = ""
+    q: str = ""
+
+    def apply(self, found):
+        if self.section:
+            found = found.filter(section=self.section)
+        if self.kind:
+            found = found.filter(kind=self.kind)
+        if self.organisation_type:
+            found = found.filter(organisation__org_type=self.organisation_type)
+        if self.q.strip():
+            found = found.filter(body__icontains=self.q.strip()[:100])
+        return found
+
+
 @router.get(
     "/consultations/{consultation_id}/contributions",
     auth=READERS,
     summary="Published contributions; `?status=pending` lists the queue for moderators",
 )
-def contributions(
-    request, consultation_id: int, status: str = "", section: int = 0, kind: str = ""
-):
+def contributions(request, consultation_id: int, status: str = "", filters: Query[Filters] = None):
     user = _user(request)
     consultation = rules.access_consultation(user, consultation_id)
     if status != Moderation.PENDING or not rules.is_manager(user):
         status = Moderation.PUBLISHED
     found = consultation.contributions.filter(moderation=status).select_related("organisation")
-    if section:
-        found = found.filter(section=section)
-    if kind:
-        found = found.filter(kind=kind)
+    found = filters.apply(found)
     items = [_contribution(c) for c in found]
     return {"items": items, "count": len(items)}
 

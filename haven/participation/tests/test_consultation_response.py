@@ -89,11 +89,16 @@ class TestContributions:
         page = client.get(f"/en/consultations/{open_consultation.pk}/").content.decode()
         assert "Send comment" not in page
 
-    def test_lists_filter_by_section_and_kind(self, client, open_consultation, amendment, alice):
+    def test_lists_filter_and_search(self, client, open_consultation, amendment, alice, carol):
         contribute(client, open_consultation, alice, kind="comment", section=1, body="Good.")
         path = f"/api/v1/consultations/{open_consultation.pk}/contributions"
         assert api(client, "get", f"{path}?section=2").json()["count"] == 1
         assert api(client, "get", f"{path}?kind=comment").json()["items"][0]["body"] == "Good."
+        assert api(client, "get", f"{path}?q=HOTLINE").json()["count"] == 1
+        assert api(client, "get", f"{path}?q=nothing-like-it").json()["count"] == 0
+        shelter = carol.organisation.org_type
+        found = api(client, "get", f"{path}?organisation_type={shelter}").json()["items"]
+        assert [item["kind"] for item in found] == ["amendment"]
 
 
 class TestAnswers:

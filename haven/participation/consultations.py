@@ -197,6 +197,10 @@ def create(user, **fields) -> Consultation:
         raise PermissionDenied
     if fields["closes"] < fields["opens"]:
         raise Refused("closes", _("must be on or after the opening date"))
+    for name, most in (("title", 200), ("summary", 2000)):
+        fields[name] = (fields.get(name) or "").strip()
+        if not fields[name] or len(fields[name]) > most:
+            raise Refused(name, _("is required, at most %s characters") % most)
     if "sections" in fields:
         fields["sections"] = check_sections(fields["sections"])
     if "languages" in fields:

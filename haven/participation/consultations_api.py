@@ -6,7 +6,7 @@ from datetime import date
 from django.conf import settings
 from django.http import Http404
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import ValidationError
 
 from haven.accounts.api import TokenAuth
@@ -121,7 +121,7 @@ def change(request, consultation_id: int, payload: ChangeIn):
 
 
 class Filters(Schema):
-    section: int = 0
+    section: int = Field(0, ge=0, le=rules.MAX_SECTIONS)
     kind: str = ""
     organisation_type: str = ""
     q: str = ""
@@ -156,7 +156,7 @@ def contributions(request, consultation_id: int, status: str = "", filters: Quer
 
 class ContributionIn(Schema):
     kind: str = "comment"
-    section: int | None = None
+    section: int | None = Field(None, ge=0, le=rules.MAX_SECTIONS)
     body: str = ""
     proposal: int | None = None
 

@@ -153,6 +153,11 @@ class TestManaging:
         bad = {**self.BODY, "closes": "2025-12-01"}
         response = api(client, "post", "/api/v1/consultations", dave, bad)
         assert response.status_code == 422 and response.json()["errors"][0]["field"] == "closes"
+        for field, value in (("title", "x" * 201), ("summary", " "), ("sections", [])):
+            response = api(client, "post", "/api/v1/consultations", dave,
+                           {**self.BODY, field: value})  # fmt: skip
+            assert response.status_code == 422
+            assert response.json()["errors"][0]["field"] == field
         created = api(client, "post", "/api/v1/consultations", dave, self.BODY).json()["id"]
         path = f"/api/v1/consultations/{created}"
         response = api(client, "patch", path, dave, {"phase": "closed"})

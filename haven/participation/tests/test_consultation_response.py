@@ -82,6 +82,13 @@ class TestContributions:
         pending = api(client, "get", f"{path}?status=pending", dave).json()
         assert pending["count"] == 1 and pending["items"][0]["section"] == 1
 
+    def test_public_api_comments_are_rate_limited(self, client, open_consultation, settings):
+        settings.HAVEN_REPORTS_PER_HOUR = 1
+        assert contribute(client, open_consultation, kind="comment", body="a").status_code == 202
+        response = contribute(client, open_consultation, kind="comment", body="b")
+        assert response.status_code == 429 and response.json()["retry_after"] > 0
+        assert Contribution.objects.count() == 1
+
     def test_a_members_only_consultation_refuses_the_public(self, client, open_consultation):
         Consultation.objects.filter(pk=open_consultation.pk).update(public=False)
         response = contribute(client, open_consultation, kind="comment", body="Hello")

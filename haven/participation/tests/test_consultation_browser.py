@@ -137,6 +137,11 @@ def test_a_consultation_from_draft_to_published_response(browser, live_server, p
     report = page.locator("main").inner_text()
     assert REASON in report and "Partly accepted" in report and "Shelter HN" in report
     check(page, found)
+    page.emulate_media(media="print")  # the print stylesheet keeps only the report
+    assert page.locator("header.site").is_hidden() and page.locator("nav.public").is_hidden()
+    assert page.locator("table.response").is_visible()
+    assert page.pdf(format="A4").startswith(b"%PDF")
+    page.emulate_media(media="screen")
     page.goto(f"{live_server.url}/en/consultations/{consultation.pk}/")
     assert "Xin mở nhà tạm lánh" in page.locator("#section-2").inner_text()
     assert problems == []

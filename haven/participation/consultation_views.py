@@ -102,8 +102,13 @@ def _published(consultation_id):
 def response(request, consultation_id: int):
     """What we heard and what we did: every proposal with its answer; prints well to PDF."""
     found = _published(consultation_id)
-    context = {"consultation": found, "proposals": rules.proposals(found).annotate(
-        support_count=Count("supports"))}  # fmt: skip
+    heard = found.contributions.filter(moderation=Moderation.PUBLISHED)
+    context = {
+        "consultation": found,
+        "proposals": rules.proposals(found).annotate(support_count=Count("supports")),
+        "comments": heard.filter(kind="comment").count(),
+        "organisations": heard.exclude(organisation=None).values("organisation").distinct().count(),
+    }
     return render(request, "participation/consultation_response.html", context)
 
 

@@ -145,6 +145,8 @@ class TestAnswers:
         assert published.status_code == 200 and published.json()["phase"] == "published"
         page = client.get(f"/vi/consultations/{open_consultation.pk}/response/")
         assert page.status_code == 200 and reason in page.content.decode()
+        english = client.get(f"/en/consultations/{open_consultation.pk}/response/").content
+        assert "We received 0 published comments and 1 proposed amendment." in english.decode()
         assert "participation.css" in page.content.decode()
 
     def test_a_comment_is_not_answered(self, client, open_consultation, carol, dave):

@@ -63,43 +63,74 @@ CONSULTATIONS = [
         "title": "Demo: draft provincial plan on safe migration",
         "summary": "A fictional draft: how the province will warn people about fake job offers "
         "and help those who come back.",
-        "document": "1. Information in every commune before the harvest season.\n\n"
-        "2. A desk at the bus station for people coming back from abroad.\n\n"
-        "3. A yearly report on what was done.",
+        "sections": [
+            ("Information", "Information in every commune before the harvest season."),
+            ("Return", "A desk at the bus station for people coming back from abroad."),
+            ("Reporting", "A yearly report on what was done."),
+        ],
         "status": "open",
         "days": (-5, 40),
         "comments": [
-            ("Please put the information on commune radio too, not only on posters.", "published"),
-            ("The desk should open in the evening, when the buses arrive.", "pending"),
+            (1, "Please put the information on commune radio too, not only on posters.",
+             "published"),
+            (2, "The desk should open in the evening, when the buses arrive.", "pending"),
         ],
+        "amendment": (2, "A desk at the bus station, open in the evening, for people coming "
+                      "back from abroad, with a social worker who speaks their language.", ""),
         "response": "",
     },
     {
         "title": "Demo: draft guide on referring victims between provinces",
         "summary": "A fictional draft guide for case managers.",
-        "document": "1. Who calls whom.\n\n2. What is shared, and with whose consent.",
-        "status": "closed",
+        "sections": [
+            ("Who calls whom", "The case manager calls the receiving province's hotline."),
+            ("What is shared", "The case summary is shared with the receiving organisation."),
+        ],
+        "status": "published",
         "days": (-90, -30),
-        "comments": [("Say clearly that the victim decides what is shared.", "published")],
+        "comments": [(2, "Say clearly that the victim decides what is shared.", "published")],
+        "amendment": (2, "The case summary is shared with the receiving organisation only with "
+                      "the person's agreement.", "partly_accepted"),
         "response": "We heard that consent must come first. We changed section 2: nothing is "
         "shared without the person's agreement, except to save a life.",
     },
-]
+]  # fmt: skip
+
+
+def _demo_contributions(consultation, item, carol, alice) -> None:
+    for section, body, moderation in item["comments"]:
+        Contribution.objects.create(consultation=consultation, kind="comment", section=section,
+                                    body=body, moderation=moderation)  # fmt: skip
+    if carol is None:
+        return
+    section, body, answer = item["amendment"]
+    proposal = Contribution.objects.create(
+        consultation=consultation, kind="amendment", section=section, body=body,
+        organisation=carol.organisation, author=carol, moderation="published", answer=answer,
+        answer_reason="Demo: yes to consent; a life in danger comes first." if answer else "",
+    )  # fmt: skip
+    if alice is not None:
+        Contribution.objects.create(consultation=consultation, kind="support", section=section,
+                                    proposal=proposal, organisation=alice.organisation,
+                                    author=alice, moderation="published")  # fmt: skip
 
 
 @transaction.atomic
 def create_demo_consultations() -> int:
-    """One open and one closed consultation from the Ministry, once."""
+    """One open and one answered consultation from the Ministry, once."""
     dave = User.objects.filter(username="dave").first()
     if dave is None or Consultation.objects.exists():
         return 0
+    carol = User.objects.filter(username="carol").first()
+    alice = User.objects.filter(username="alice").first()
     today = timezone.localdate()
     for item in CONSULTATIONS:
         before, after = item["days"]
         consultation = Consultation.objects.create(
             title=item["title"],
             summary=item["summary"],
-            document=item["document"],
+            sections=[{"title": title, "body": body} for title, body in item["sections"]],
+            languages=["vi", "en"],
             opens=today + timedelta(days=before),
             closes=today + timedelta(days=after),
             status=item["status"],
@@ -107,8 +138,5 @@ def create_demo_consultations() -> int:
             organisation=dave.organisation,
             created_by=dave,
         )
-        for body, moderation in item["comments"]:
-            Contribution.objects.create(
-                consultation=consultation, kind="comment", body=body, moderation=moderation
-            )
+        _demo_contributions(consultation, item, carol, alice)
     return len(CONSULTATIONS)

@@ -21,6 +21,7 @@ class Kind(models.TextChoices):
     TASK_ASSIGNED = "task.assigned", _("A task was given to you")
     TASK_OVERDUE = "task.overdue", _("A task of yours is overdue")
     CASE_ASSIGNED = "case.assigned", _("A case was given to you")
+    PROPOSAL_ANSWERED = "proposal.answered", _("Your proposal to a consultation was answered")
 
 
 class NotificationQuerySet(models.QuerySet):

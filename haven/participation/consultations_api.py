@@ -3,11 +3,14 @@ contributions; consult.manage creates, moves on and moderates; staff send submis
 
 from datetime import date
 
+from django.conf import settings
 from django.http import Http404
-from ninja import Router, Schema, Status
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import ValidationError
 
 from haven.accounts.api import TokenAuth
+from haven.lib.ratelimit import hit
 from haven.participation import consultations as rules
 from haven.participation.api import READERS
 from haven.participation.models import Contribution, Moderation
@@ -28,10 +31,12 @@ def _consultation(c) -> dict:
         "id": c.pk,
         "title": c.title,
         "summary": c.summary,
-        "document": c.document,
+        "sections": c.numbered_sections,
+        "languages": c.languages,
+        "public": c.public,
         "opens": c.opens,
         "closes": c.closes,
-        "status": c.status,
+        "phase": c.status,
         "accepts_comments": rules.accepts_comments(c),
         "organisation": c.organisation.name,
         "response": c.response,
@@ -42,10 +47,15 @@ def _contribution(c) -> dict:
     return {
         "id": c.pk,
         "kind": c.kind,
+        "section": c.section,
+        "proposal": c.proposal_id,
         "body": c.body,
         "organisation": getattr(c.organisation, "name", None),
+        "organisation_type": getattr(c.organisation, "org_type", None),
         "moderation": c.moderation,
         "reason": c.reason,
+        "answer": c.answer or None,
+        "answer_reason": c.answer_reason,
         "created": c.created,
     }
 
@@ -57,12 +67,19 @@ def consultations(request):
     return {"items": items, "count": len(items)}
 
 
+class SectionIn(Schema):
+    title: str
+    body: str
+
+
 class ConsultationIn(Schema):
     title: str
     summary: str
-    document: str
+    sections: list[SectionIn]
+    languages: list[str] = []
     opens: date
     closes: date
+    public: bool = True
 
 
 @router.post(
@@ -85,18 +102,40 @@ def read(request, consultation_id: int):
 
 
 class ChangeIn(Schema):
-    status: str
+    phase: str
     response: str = ""
 
 
-@router.patch("/consultations/{consultation_id}", auth=TokenAuth(), summary="Open, close, sum up")
+@router.patch(
+    "/consultations/{consultation_id}",
+    auth=TokenAuth(),
+    summary="Open, close, publish the response",
+)
 def change(request, consultation_id: int, payload: ChangeIn):
     consultation = rules.access_consultation(request.auth, consultation_id)
     try:
-        rules.move_on(request.auth, consultation, payload.status, payload.response)
+        rules.move_on(request.auth, consultation, payload.phase, payload.response)
     except rules.Refused as error:
         _refused(error)
     return _consultation(consultation)
+
+
+class Filters(Schema):
+    section: int = Field(0, ge=0, le=rules.MAX_SECTIONS)
+    kind: str = ""
+    organisation_type: str = ""
+    q: str = ""
+
+    def apply(self, found):
+        if self.section:
+            found = found.filter(section=self.section)
+        if self.kind:
+            found = found.filter(kind=self.kind)
+        if self.organisation_type:
+            found = found.filter(organisation__org_type=self.organisation_type)
+        if self.q.strip():
+            found = found.filter(body__icontains=self.q.strip()[:100])
+        return found
 
 
 @router.get(
@@ -104,32 +143,51 @@ def change(request, consultation_id: int, payload: ChangeIn):
     auth=READERS,
     summary="Published contributions; `?status=pending` lists the queue for moderators",
 )
-def contributions(request, consultation_id: int, status: str = Moderation.PUBLISHED):
+def contributions(request, consultation_id: int, status: str = "", filters: Query[Filters] = None):
     user = _user(request)
     consultation = rules.access_consultation(user, consultation_id)
-    if status != Moderation.PUBLISHED and not rules.is_manager(user):
+    if status != Moderation.PENDING or not rules.is_manager(user):
         status = Moderation.PUBLISHED
     found = consultation.contributions.filter(moderation=status).select_related("organisation")
+    found = filters.apply(found)
     items = [_contribution(c) for c in found]
     return {"items": items, "count": len(items)}
 
 
-class BodyIn(Schema):
-    body: str
+class ContributionIn(Schema):
+    kind: str = "comment"
+    section: int | None = Field(None, ge=0, le=rules.MAX_SECTIONS)
+    body: str = ""
+    proposal: int | None = None
 
 
 @router.post(
     "/consultations/{consultation_id}/contributions",
-    auth=TokenAuth(),
-    response={202: dict},
-    summary="Send your organisation's submission (published after moderation)",
+    auth=READERS,
+    response={201: dict, 202: dict, 429: dict},
+    summary="A member's comment, amendment or support (201); the public's comment (202, moderated)",
 )
-def contribute(request, consultation_id: int, payload: BodyIn):
-    consultation = rules.access_consultation(request.auth, consultation_id)
+def contribute(request, consultation_id: int, payload: ContributionIn):
+    user = _user(request)
+    consultation = rules.access_consultation(user, consultation_id)
     try:
-        contribution = rules.submit(request.auth, consultation, payload.body)
+        if user is None:
+            return _public_comment(request, consultation, payload)
+        contribution = rules.contribute(user, consultation, **payload.dict())
     except rules.Refused as error:
         _refused(error)
+    return Status(201, _contribution(contribution))
+
+
+def _public_comment(request, consultation, payload):
+    if payload.kind != "comment":
+        raise rules.Refused("kind", _("without an account you can only comment"))
+    verdict = hit(request, "consultation-comment", settings.HAVEN_REPORTS_PER_HOUR, 3600)
+    if not verdict.allowed:
+        return Status(
+            429, {"detail": "Too many comments from here", "retry_after": verdict.retry_after}
+        )
+    contribution = rules.comment(consultation, payload.body, payload.section)
     return Status(202, _contribution(contribution))
 
 
@@ -143,6 +201,21 @@ def moderate(request, contribution_id: int, payload: ModerationIn):
     contribution = _contribution_for(request.auth, contribution_id)
     try:
         rules.moderate(request.auth, contribution, payload.decision, payload.reason)
+    except rules.Refused as error:
+        _refused(error)
+    return _contribution(contribution)
+
+
+class AnswerIn(Schema):
+    decision: str
+    reason: str = ""
+
+
+@router.post("/contributions/{contribution_id}/answer", auth=TokenAuth(), summary="Answer")
+def answer(request, contribution_id: int, payload: AnswerIn):
+    contribution = _contribution_for(request.auth, contribution_id)
+    try:
+        rules.answer(request.auth, contribution, payload.decision, payload.reason)
     except rules.Refused as error:
         _refused(error)
     return _contribution(contribution)

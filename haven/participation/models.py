@@ -150,6 +150,7 @@ class Phase(models.TextChoices):
     DRAFT = "draft", _("Draft")
     OPEN = "open", _("Open for comments")
     CLOSED = "closed", _("Closed")
+    PUBLISHED = "published", _("Response published")
 
 
 class Consultation(models.Model):
@@ -157,7 +158,10 @@ class Consultation(models.Model):
 
     title = models.CharField(_("title"), max_length=200)
     summary = models.TextField(_("summary"), max_length=2000)
-    document = models.TextField(_("policy document"), max_length=100_000)
+    document = models.TextField(_("policy document"), max_length=100_000, blank=True)
+    sections = models.JSONField(_("sections"), default=list, blank=True)
+    languages = models.JSONField(_("languages"), default=list, blank=True)
+    public = models.BooleanField(_("open to the public"), default=True)
     opens = models.DateField(_("opens"))
     closes = models.DateField(_("closes"))
     status = models.CharField(_("status"), max_length=10, choices=Phase.choices, default="draft")
@@ -178,10 +182,26 @@ class Consultation(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def numbered_sections(self) -> list[dict]:
+        """The sections numbered from 1; an older consultation's document is section 1."""
+        sections = self.sections or (
+            [{"title": "", "body": self.document}] if self.document else []
+        )
+        return [{"number": n, **s} for n, s in enumerate(sections, start=1)]
+
 
 class Kind(models.TextChoices):
-    COMMENT = "comment", _("Public comment")
+    COMMENT = "comment", _("Comment")
+    AMENDMENT = "amendment", _("Proposed amendment")
+    SUPPORT = "support", _("Support")
     SUBMISSION = "submission", _("Stakeholder submission")
+
+
+class Answer(models.TextChoices):
+    ACCEPTED = "accepted", _("Accepted")
+    PARTLY_ACCEPTED = "partly_accepted", _("Partly accepted")
+    NOT_ACCEPTED = "not_accepted", _("Not accepted")
 
 
 class Moderation(models.TextChoices):
@@ -198,7 +218,11 @@ class Contribution(models.Model):
         Consultation, on_delete=models.CASCADE, related_name="contributions"
     )
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
-    body = models.TextField(_("text"))
+    section = models.PositiveIntegerField(_("section"), null=True, blank=True)
+    proposal = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="supports"
+    )
+    body = models.TextField(_("text"), blank=True)
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -210,6 +234,11 @@ class Contribution(models.Model):
     )
     reason = models.TextField(_("reason"), blank=True)
     moderated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    answer = models.CharField(_("answer"), max_length=16, choices=Answer.choices, blank=True)
+    answer_reason = models.TextField(_("reasons for the answer"), blank=True)
+    answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created = models.DateTimeField(auto_now_add=True)

@@ -11,6 +11,12 @@ consultation_urls = (
     [
         path("", consultation_views.consultations, name="consultations"),
         path("<int:consultation_id>/", consultation_views.consultation, name="consultation"),
+        path("<int:consultation_id>/response/", consultation_views.response, name="response"),
+        path(
+            "<int:consultation_id>/response.csv",
+            consultation_views.response_csv,
+            name="response_csv",
+        ),
     ],
     "consultations",
 )

@@ -10,6 +10,7 @@ import pytest
 from haven.conftest import CONTENT
 from haven.demo.participation import create_demo_consultations, create_demo_progress
 from haven.hub.content import load_content
+from haven.participation.models import Consultation
 from haven.stats.tests.builders import add_victims
 from haven.stats.tests.records import make_source, repeat
 from haven.tests.test_browser import (  # noqa: F401 (fixtures)
@@ -130,6 +131,10 @@ def test_every_public_page_passes_axe_on_a_phone(browser, live_server, personas,
         _check(page, found)
     _forms(page, base, found)
     _consultation(page, base, found)
+    answered = Consultation.objects.get(status="published").pk
+    for path in (f"/consultations/{answered}/", f"/consultations/{answered}/response/"):
+        page.goto(base + path)
+        _check(page, found)
     report = "\n".join(f"{url}:\n  " + "\n  ".join(items) for url, items in found.items())
     assert not found, report
     # The self-check answered with nothing is refused with 422, as it should be, and so is an

@@ -20,6 +20,7 @@ from haven.conftest import PASSWORD, current_code
 from haven.demo.participation import create_demo_consultations, create_demo_progress
 from haven.exchange.export import cases_for_export, export_csv
 from haven.lib.uploads import clean_upload
+from haven.participation.models import Consultation
 from haven.reports import services as report_services
 from haven.reports.models import Report
 from haven.tests.test_browser import (  # noqa: F401 (fixtures)
@@ -87,6 +88,8 @@ def _world():
     oscar = User.objects.get(username="oscar")
     create_demo_progress()  # some progress reports and comments wait for dave
     create_demo_consultations()
+    consulting = {x.status: x.pk for x in Consultation.objects.all()}
+    k = "/staff/participation/consultations"
     c = f"/staff/cases/{case.id}"
     return {
         "alice": [
@@ -122,6 +125,8 @@ def _world():
             "/staff/notifications/",
             "/staff/cases/referrals/",
             f"{c}/",
+            f"{k}/",
+            f"{k}/{consulting['open']}/",
         ],
         "oscar": [
             "/staff/",
@@ -134,7 +139,15 @@ def _world():
             "/staff/services/",
             "/staff/services/add/",
         ],
-        "dave": ["/staff/", "/staff/account/", "/staff/stats/", "/staff/participation/"],
+        "dave": [
+            "/staff/",
+            "/staff/account/",
+            "/staff/stats/",
+            "/staff/participation/",
+            f"{k}/",
+            f"{k}/{consulting['open']}/",
+            f"{k}/{consulting['published']}/",
+        ],
     }
 
 

@@ -12,7 +12,10 @@ def test_the_demo_history_is_made_once_and_has_every_outcome():
     assert outcomes == {"pending", "validated", "sent_back"}
     assert not ProgressReport.objects.filter(validated_by=models_user("oscar")).exists()
     assert create_demo_consultations() == 2 and create_demo_consultations() == 0
-    assert set(Consultation.objects.values_list("status", flat=True)) == {"open", "closed"}
+    assert set(Consultation.objects.values_list("status", flat=True)) == {"open", "published"}
+    answered = Consultation.objects.get(status="published").contributions
+    assert answered.filter(kind="amendment").exclude(answer="").count() == 1
+    assert answered.filter(kind="support").count() == 1
 
 
 def models_user(username):

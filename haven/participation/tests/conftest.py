@@ -52,7 +52,10 @@ def open_consultation(dave):
     return Consultation.objects.create(
         title="Draft national plan",
         summary="What we plan to do.",
-        document="1. Prevention\n\n2. Protection",
+        sections=[
+            {"title": "Prevention", "body": "Awareness sessions in schools."},
+            {"title": "Protection", "body": "One shelter in each province."},
+        ],
         opens=today - timedelta(days=1),
         closes=today + timedelta(days=30),
         status="open",

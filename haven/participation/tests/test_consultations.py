@@ -34,7 +34,7 @@ class TestPublicComments:
         self, client, open_consultation
     ):
         response = post_comment(client, open_consultation)
-        assert response.status_code == 201
+        assert response.status_code == 202
         assert "moderator" in response.content.decode()
         assert not response.cookies  # no session, no CSRF cookie
         comment = Contribution.objects.get()
@@ -78,8 +78,8 @@ class TestPublicComments:
 
     def test_comments_are_rate_limited(self, client, open_consultation, settings):
         settings.HAVEN_REPORTS_PER_HOUR = 2
-        assert post_comment(client, open_consultation).status_code == 201
-        assert post_comment(client, open_consultation).status_code == 201
+        assert post_comment(client, open_consultation).status_code == 202
+        assert post_comment(client, open_consultation).status_code == 202
         response = post_comment(client, open_consultation)
         assert response.status_code == 429 and int(response["Retry-After"]) > 0
 
@@ -102,7 +102,7 @@ class TestModeration:
             "post",
             f"/api/v1/contributions/{pending[0]['id']}/moderate",
             dave,
-            {"decision": "publish"},
+            {"decision": "accept"},
         )
         assert response.status_code == 200 and response.json()["moderation"] == "published"
         assert Event.objects.filter(action="consultation.moderated").exists()
@@ -133,7 +133,9 @@ class TestManaging:
     BODY = {
         "title": "Draft plan",
         "summary": "S",
-        "document": "D",
+        "sections": [{"title": "Scope", "body": "All provinces."}],
+        "languages": ["vi", "en"],
+        "public": True,
         "opens": "2026-01-01",
         "closes": "2026-02-01",
     }
@@ -142,7 +144,7 @@ class TestManaging:
         assert api(client, "post", "/api/v1/consultations", data=self.BODY).status_code == 401
         assert api(client, "post", "/api/v1/consultations", alice, self.BODY).status_code == 403
         response = api(client, "post", "/api/v1/consultations", dave, self.BODY)
-        assert response.status_code == 201 and response.json()["status"] == "draft"
+        assert response.status_code == 201 and response.json()["phase"] == "draft"
         created = response.json()["id"]
         assert api(client, "get", f"/api/v1/consultations/{created}", oscar).status_code == 404
         assert api(client, "get", f"/api/v1/consultations/{created}", dave).status_code == 200
@@ -151,18 +153,23 @@ class TestManaging:
         bad = {**self.BODY, "closes": "2025-12-01"}
         response = api(client, "post", "/api/v1/consultations", dave, bad)
         assert response.status_code == 422 and response.json()["errors"][0]["field"] == "closes"
+        for field, value in (("title", "x" * 201), ("summary", " "), ("sections", [])):
+            response = api(client, "post", "/api/v1/consultations", dave,
+                           {**self.BODY, field: value})  # fmt: skip
+            assert response.status_code == 422
+            assert response.json()["errors"][0]["field"] == field
         created = api(client, "post", "/api/v1/consultations", dave, self.BODY).json()["id"]
         path = f"/api/v1/consultations/{created}"
-        response = api(client, "patch", path, dave, {"status": "closed"})
-        assert response.status_code == 422 and response.json()["errors"][0]["field"] == "status"
-        response = api(client, "patch", path, dave, {"status": "draft", "response": "x"})
+        response = api(client, "patch", path, dave, {"phase": "closed"})
+        assert response.status_code == 422 and response.json()["errors"][0]["field"] == "phase"
+        response = api(client, "patch", path, dave, {"phase": "draft", "response": "x"})
         assert response.json()["errors"][0]["field"] == "response"
 
     def test_open_close_and_publish_what_changed(self, client, open_consultation, dave, oscar):
         path = f"/api/v1/consultations/{open_consultation.pk}"
-        assert api(client, "patch", path, oscar, {"status": "closed"}).status_code == 403
+        assert api(client, "patch", path, oscar, {"phase": "closed"}).status_code == 403
         summary = "We heard: more shelters. We changed: section 2 now plans two shelters."
-        response = api(client, "patch", path, dave, {"status": "closed", "response": summary})
+        response = api(client, "patch", path, dave, {"phase": "closed", "response": summary})
         assert response.status_code == 200 and response.json()["accepts_comments"] is False
         page = client.get("/en/consultations/").content.decode()
         assert "Draft national plan" in page
@@ -172,21 +179,19 @@ class TestManaging:
 
 
 class TestSubmissions:
-    def test_an_organisation_submits_and_is_named_once_published(
-        self, client, open_consultation, carol, dave
-    ):
+    def test_a_member_comments_and_is_named_at_once(self, client, open_consultation, carol):
         path = f"/api/v1/consultations/{open_consultation.pk}/contributions"
-        response = api(client, "post", path, carol, {"body": "Shelter HN proposes more beds."})
-        assert response.status_code == 202 and response.json()["organisation"] == "Shelter HN"
+        body = {"kind": "comment", "section": 2, "body": "Shelter HN proposes more beds."}
+        response = api(client, "post", path, carol, body)
+        assert response.status_code == 201 and response.json()["organisation"] == "Shelter HN"
+        assert response.json()["section"] == 2 and response.json()["moderation"] == "published"
         contribution = Contribution.objects.get()
-        assert contribution.kind == "submission" and contribution.author == carol
-        api(client, "post", f"/api/v1/contributions/{contribution.pk}/moderate", dave,
-            {"decision": "publish"})  # fmt: skip
+        assert contribution.kind == "comment" and contribution.author == carol
         page = client.get(f"/en/consultations/{open_consultation.pk}/").content.decode()
         assert "Shelter HN proposes more beds." in page and "Shelter HN" in page
+        assert Event.objects.filter(action="consultation.contributed").exists()
 
-    def test_an_empty_submission_and_no_token_are_refused(self, client, open_consultation, carol):
+    def test_an_empty_comment_is_refused_with_the_field(self, client, open_consultation, carol):
         path = f"/api/v1/consultations/{open_consultation.pk}/contributions"
-        response = api(client, "post", path, carol, {"body": ""})
+        response = api(client, "post", path, carol, {"kind": "comment", "body": ""})
         assert response.status_code == 422 and response.json()["errors"][0]["field"] == "body"
-        assert api(client, "post", path, data={"body": "x"}).status_code == 401

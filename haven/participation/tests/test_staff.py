@@ -38,7 +38,7 @@ def test_roles_without_the_capabilities_get_403(client, alice, oscar, pending, c
         f"{QUEUE}progress/{pending.pk}/", {"decision": "validate", "reason": "x"}
     )
     assert response.status_code == 403
-    response = client.post(f"{QUEUE}contributions/{comment.pk}/", {"decision": "publish"})
+    response = client.post(f"{QUEUE}contributions/{comment.pk}/", {"decision": "accept"})
     assert response.status_code == 403
     pending.refresh_from_db()
     assert pending.validation == "pending"
@@ -52,7 +52,7 @@ def test_the_coordinator_sees_both_queues_and_decides(client, dave, pending, com
     )
     assert response.status_code == 302
     assert ProgressReport.objects.get(pk=pending.pk).validation == "sent_back"
-    client.post(f"{QUEUE}contributions/{comment.pk}/", {"decision": "publish"})
+    client.post(f"{QUEUE}contributions/{comment.pk}/", {"decision": "accept"})
     assert Contribution.objects.get(pk=comment.pk).moderation == "published"
 
 
@@ -70,10 +70,10 @@ def test_a_missing_reason_is_refused_and_said(client, dave, pending, comment):
 def test_unknown_items_are_404(client, dave):
     sign_in(client, dave)
     assert client.post(f"{QUEUE}progress/999999/", {"decision": "validate"}).status_code == 404
-    assert client.post(f"{QUEUE}contributions/999999/", {"decision": "publish"}).status_code == 404
+    assert client.post(f"{QUEUE}contributions/999999/", {"decision": "accept"}).status_code == 404
     huge = 2**70
     assert client.post(f"{QUEUE}progress/{huge}/", {"decision": "validate"}).status_code == 404
-    assert client.post(f"{QUEUE}contributions/{huge}/", {"decision": "publish"}).status_code == 404
+    assert client.post(f"{QUEUE}contributions/{huge}/", {"decision": "accept"}).status_code == 404
     assert client.get(f"/en/consultations/{huge}/").status_code == 404
 
 

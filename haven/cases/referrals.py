@@ -280,7 +280,8 @@ def revoke(referral: Referral, *, actor: User) -> None:
         raise PermissionDenied
     _expect(referral, *LIVE_STATES)
     _set_state(referral, ReferralState.REVOKED, actor=actor, revoked_at=timezone.now())
-    _tell(referral.to_organisation, Kind.REFERRAL_REVOKED, referral, incoming=True)
+    if referral.to_organisation_id:  # abroad, the peer is told (haven.federation.referrals)
+        _tell(referral.to_organisation, Kind.REFERRAL_REVOKED, referral, incoming=True)
 
 
 @transaction.atomic

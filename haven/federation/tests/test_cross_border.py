@@ -14,6 +14,7 @@ from django.test import Client
 
 from haven.accounts.services import create_api_token
 from haven.audit.models import Event
+from haven.cases import referrals, services
 from haven.cases.models import ConsentItem, Referral, ReferralState
 from haven.cases.tests.helpers import ALL_CONSENT, VICTIM, make_case
 from haven.federation.envelope import seal
@@ -209,3 +210,29 @@ def test_nothing_personal_in_logs_or_audit(alice, carol, linked, caplog):
     summaries = json.dumps([event.summary for event in Event.objects.all()])
     for secret in SECRETS:
         assert secret not in caplog.text and secret not in summaries
+
+
+def test_withdrawing_cross_border_consent_revokes_and_purges(alice, carol, linked):
+    case = make_case(alice, consent=ALL_CONSENT)
+    sent, received = send_and_deliver(alice, carol, case)
+    person = case.participants.get().person
+    with site(VN):
+        referrals.withdraw_consent(case, person, actor=alice, item="cross_border")
+        assert deliver_round(transport_to(TH)).delivered == 1
+    sent.refresh_from_db()
+    received.refresh_from_db()
+    assert sent.state == ReferralState.REVOKED and received.state == ReferralState.REVOKED
+    assert PeerReferral.objects.get(referral=received).shared == ""
+
+
+def test_the_receivers_own_consent_leaves_the_incoming_referral_alone(alice, carol, linked):
+    _sent, received = send_and_deliver(alice, carol, make_case(alice, consent=ALL_CONSENT))
+    with site(TH):
+        participant = services.add_participant(
+            received.case, actor=carol, role="victim", person={"first_name": "Lan"}
+        )
+        referrals.record_consent(
+            received.case, participant.person, actor=carol, answers={"interview": False}
+        )
+    received.refresh_from_db()
+    assert received.state == ReferralState.PENDING

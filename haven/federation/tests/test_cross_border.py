@@ -15,7 +15,7 @@ from django.test import Client
 from haven.accounts.services import create_api_token
 from haven.audit.models import Event
 from haven.cases import referrals, services
-from haven.cases.models import ConsentItem, Referral, ReferralState
+from haven.cases.models import Referral, ReferralState
 from haven.cases.tests.helpers import ALL_CONSENT, VICTIM, make_case
 from haven.federation.envelope import seal
 from haven.federation.models import InboxMessage, OutboxMessage, PeerReferral
@@ -26,6 +26,7 @@ from haven.notifications.models import Notification
 pytestmark = pytest.mark.django_db
 API = "/api/v1"
 DETAILS = "Her employer keeps her passport; she asks to go home to Nghe An."
+ABROAD = {**ALL_CONSENT, "cross_border": True}
 SECRETS = [VICTIM["first_name"], VICTIM["mobile_phone"], VICTIM["identity_number"], DETAILS]
 
 
@@ -75,7 +76,7 @@ def send_and_deliver(alice, carol, case) -> tuple[Referral, Referral]:
 
 
 def test_send_receive_accept_and_the_sender_sees_it_accepted(alice, carol, linked):
-    case = make_case(alice, consent=ALL_CONSENT)
+    case = make_case(alice, consent=ABROAD)
     sent, received = send_and_deliver(alice, carol, case)
     assert sent.to_organisation is None and sent.state == ReferralState.PENDING
     link = sent.peer_link
@@ -109,7 +110,7 @@ def test_send_receive_accept_and_the_sender_sees_it_accepted(alice, carol, linke
 
 
 def test_decline_with_a_reason_reaches_the_sender(alice, carol, linked):
-    case = make_case(alice, consent=ALL_CONSENT)
+    case = make_case(alice, consent=ABROAD)
     sent, received = send_and_deliver(alice, carol, case)
     with site(TH):
         empty = api_post(carol, f"/referrals/{received.pk}/decline", {"note": ""})
@@ -123,7 +124,7 @@ def test_decline_with_a_reason_reaches_the_sender(alice, carol, linked):
 
 
 def test_revoke_purges_the_receivers_copy(alice, carol, linked):
-    case = make_case(alice, consent=ALL_CONSENT)
+    case = make_case(alice, consent=ABROAD)
     sent, received = send_and_deliver(alice, carol, case)
     with site(TH):
         api_post(carol, f"/referrals/{received.pk}/accept")
@@ -143,8 +144,7 @@ def test_revoke_purges_the_receivers_copy(alice, carol, linked):
 
 
 def test_without_cross_border_consent_refused_naming_the_item(alice, carol, linked):
-    domestic = {item: True for item in ConsentItem.values if item != "cross_border"}
-    case = make_case(alice, consent=domestic)
+    case = make_case(alice, consent=ALL_CONSENT)  # everything but sharing abroad
     response = refer(alice, case, carol)
     assert response.status_code == 422
     assert "cross_border" in response.json()["errors"][0]["message"]
@@ -153,7 +153,7 @@ def test_without_cross_border_consent_refused_naming_the_item(alice, carol, link
 
 def test_unknown_suspended_peer_and_organisation_not_accepting_refused(alice, carol, linked):
     th, _vn = linked
-    case = make_case(alice, consent=ALL_CONSENT)
+    case = make_case(alice, consent=ABROAD)
     unknown = refer(alice, case, carol, peer="Haven Atlantis")
     assert unknown.status_code == 422 and "no partner" in unknown.content.decode()
     elsewhere = refer(alice, case, carol, organisation=str(alice.organisation_id))
@@ -166,7 +166,7 @@ def test_unknown_suspended_peer_and_organisation_not_accepting_refused(alice, ca
 
 
 def test_outsider_404_wrong_role_403(alice, bob, carol, mallory, linked):
-    case = make_case(alice, consent=ALL_CONSENT)
+    case = make_case(alice, consent=ABROAD)
     body = {"peer": "Haven Thailand", "organisation": str(carol.organisation_id), "reason": "x"}
     with site(VN):
         assert (
@@ -201,7 +201,7 @@ def test_tampered_and_misdirected_messages_refused(alice, carol, linked):
 
 
 def test_nothing_personal_in_logs_or_audit(alice, carol, linked, caplog):
-    case = make_case(alice, consent=ALL_CONSENT)
+    case = make_case(alice, consent=ABROAD)
     with caplog.at_level(logging.DEBUG):
         _sent, received = send_and_deliver(alice, carol, case)
         with site(TH):
@@ -213,7 +213,7 @@ def test_nothing_personal_in_logs_or_audit(alice, carol, linked, caplog):
 
 
 def test_withdrawing_cross_border_consent_revokes_and_purges(alice, carol, linked):
-    case = make_case(alice, consent=ALL_CONSENT)
+    case = make_case(alice, consent=ABROAD)
     sent, received = send_and_deliver(alice, carol, case)
     person = case.participants.get().person
     with site(VN):
@@ -226,7 +226,7 @@ def test_withdrawing_cross_border_consent_revokes_and_purges(alice, carol, linke
 
 
 def test_the_receivers_own_consent_leaves_the_incoming_referral_alone(alice, carol, linked):
-    _sent, received = send_and_deliver(alice, carol, make_case(alice, consent=ALL_CONSENT))
+    _sent, received = send_and_deliver(alice, carol, make_case(alice, consent=ABROAD))
     with site(TH):
         participant = services.add_participant(
             received.case, actor=carol, role="victim", person={"first_name": "Lan"}

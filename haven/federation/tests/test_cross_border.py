@@ -17,6 +17,7 @@ from haven.audit.models import Event
 from haven.cases import referrals, services
 from haven.cases.models import Referral, ReferralState
 from haven.cases.tests.helpers import ALL_CONSENT, VICTIM, make_case
+from haven.conftest import sign_in
 from haven.federation.envelope import seal
 from haven.federation.models import InboxMessage, OutboxMessage, PeerReferral
 from haven.federation.outbox import deliver_round
@@ -236,3 +237,44 @@ def test_the_receivers_own_consent_leaves_the_incoming_referral_alone(alice, car
         )
     received.refresh_from_db()
     assert received.state == ReferralState.PENDING
+
+
+class TestReferAbroadPage:
+    def url(self, case):
+        return f"/en/staff/cases/abroad/{case.pk}/refer/"
+
+    def form(self, carol, **extra):
+        return {
+            "destination": f"Haven Thailand|{carol.organisation_id}",
+            "reason": "AdditionalServicesRequired",
+            "sections": ["summary"],
+            "details": "",
+            **extra,
+        }
+
+    def test_lists_the_peers_organisations_and_sends(self, alice, carol, linked, client):
+        case = make_case(alice, consent=ABROAD)
+        sign_in(client, alice)
+        with site(VN):
+            page = client.get(self.url(case)).content.decode()
+            assert f"TH · Haven Thailand: {carol.organisation.name}" in page
+            response = client.post(self.url(case), self.form(carol))
+        assert response.status_code == 302 and response["Location"].endswith(f"{case.pk}/")
+        assert PeerReferral.objects.get(incoming=False).referral.case == case
+        assert OutboxMessage.objects.filter(kind="referral").count() == 1
+
+    def test_without_consent_the_form_says_what_is_missing(self, alice, carol, linked, client):
+        case = make_case(alice, consent=ALL_CONSENT)
+        sign_in(client, alice)
+        with site(VN):
+            page = client.post(self.url(case), self.form(carol)).content.decode()
+        assert "cross_border" in page and not OutboxMessage.objects.exists()
+
+    def test_outsider_404_wrong_role_403_csrf(self, alice, bob, carol, mallory, linked, client):
+        case = make_case(alice, consent=ABROAD)
+        with site(VN):
+            assert sign_in(Client(), mallory).get(self.url(case)).status_code == 404
+            assert sign_in(Client(), bob).get(self.url(case)).status_code == 403
+            strict = sign_in(Client(enforce_csrf_checks=True), alice)
+            assert strict.post(self.url(case), self.form(carol)).status_code == 403
+        assert not OutboxMessage.objects.exists()

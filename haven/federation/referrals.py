@@ -68,7 +68,7 @@ def lacking_cross_border(case) -> list[str]:
 def package(case, sections) -> dict:
     """The shared sections as the API shows them to a receiver: HTCDS codes, nothing else."""
     data = case_data(present_case(CaseAccess(case=case, owner=False, sections=frozenset(sections))))
-    for local_only in ("id", "referrals", "tasks"):
+    for local_only in ("id", "case_worker", "referrals", "tasks"):
         data.pop(local_only, None)
     return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
 

@@ -278,3 +278,20 @@ class TestReferAbroadPage:
             strict = sign_in(Client(enforce_csrf_checks=True), alice)
             assert strict.post(self.url(case), self.form(carol)).status_code == 403
         assert not OutboxMessage.objects.exists()
+
+
+def test_the_referral_pages_name_the_other_country(alice, carol, linked):
+    case = make_case(alice, consent=ABROAD)
+    _sent, received = send_and_deliver(alice, carol, case)
+    with site(VN):
+        sender = sign_in(Client(), alice)
+        out = sender.get("/en/staff/cases/referrals/?direction=outgoing").content.decode()
+        assert f"{carol.organisation.name} (TH)" in out
+        detail = sender.get(f"/en/staff/cases/{case.pk}/").content.decode()
+        assert f"→ {carol.organisation.name} (TH)" in detail
+    with site(TH):
+        receiver = sign_in(Client(), carol)
+        incoming = receiver.get("/en/staff/cases/referrals/?direction=incoming").content.decode()
+        assert "Haven Viet Nam (VN)" in incoming
+        request = receiver.get(f"/en/staff/cases/{received.case_id}/")
+        assert request.status_code == 200

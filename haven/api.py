@@ -12,6 +12,7 @@ from haven.accounts.api import TokenAuth
 from haven.accounts.api import router as accounts_router
 from haven.cases.api import router as cases_router
 from haven.exchange.api import router as exchange_router
+from haven.federation.api import router as federation_router
 from haven.hub.api import router as hub_router
 from haven.lib.ratelimit import RateLimited
 from haven.notifications.api import router as notifications_router
@@ -42,6 +43,7 @@ api.add_router("", triage_router)
 api.add_router("", screening_router)
 # Before cases_router, whose /cases/{case_id} would otherwise take /cases/export.
 api.add_router("", exchange_router)
+api.add_router("", federation_router)
 api.add_router("", cases_router)
 api.add_router("", stats_router)
 api.add_router("", participation_router)

@@ -26,6 +26,7 @@ urlpatterns += i18n_patterns(
     path("staff/services/", include("haven.hub.staff_urls")),
     path("staff/triage/", include("haven.reports.staff_urls")),
     path("staff/cases/exchange/", include("haven.exchange.urls")),
+    path("staff/cases/abroad/", include("haven.federation.staff_urls")),
     path("staff/cases/", include("haven.cases.urls")),
     path("stats/", include("haven.stats.urls")),
     path("commitments/", include("haven.participation.urls")),

@@ -1,4 +1,4 @@
-"""The seven HTCDS consent items as questions a case worker reads out, in plain words.
+"""The HTCDS consent items, and sharing abroad, as questions a case worker reads out.
 
 Each question names who receives the information and what for, and says which referrals it
 opens (from the rules in `sharing.py`), so that nobody has to know what "use of data" means.
@@ -40,6 +40,11 @@ QUESTIONS = {
         "Has the person been told that they can change their mind at any time, and how to "
         "tell %(organisation)s?"
     ),
+    ConsentItem.CROSS_BORDER: _(
+        "Does the person agree that %(organisation)s may send the parts they agree to to an "
+        "organisation in another country (for example a shelter or a service at home), to help "
+        "them there?"
+    ),
 }
 
 SECTION_WORDS = {
@@ -58,6 +63,8 @@ def question(item: str, organisation: str) -> str:
 def what_it_opens(item: str):
     """One line under the question: the referrals that need a yes to it."""
     sections = [section for section, needed in REQUIRED.items() if item in needed]
+    if item == ConsentItem.CROSS_BORDER:
+        return _("Needed only to refer the case to an organisation in another country.")
     if not sections:
         return _(
             "Not needed to refer the case. A no keeps this person out of the published "

@@ -346,6 +346,7 @@ class ConsentItem(models.TextChoices):
     ACCESS = "access", _("Told of the right to see their data at any time")
     RETENTION = "retention", _("Told how long the data is kept")
     WITHDRAWAL = "withdrawal", _("Told how to withdraw consent")
+    CROSS_BORDER = "cross_border", _("Agrees to sharing with an organisation in another country")
 
 
 class Consent(models.Model):
@@ -498,14 +499,15 @@ LIVE_STATES = (ReferralState.PENDING, ReferralState.ACCEPTED)
 
 
 class Referral(models.Model):
-    """`cas_ReferredOrganisation` and its fields: one outgoing referral, with what it shares."""
+    """`cas_ReferredOrganisation`: one referral, what it shares (one side a peer's when abroad)."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="referrals")
-    from_organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    from_organisation = models.ForeignKey(Organisation, models.PROTECT, null=True, related_name="+")
     to_organisation = models.ForeignKey(
         Organisation,
-        on_delete=models.PROTECT,
+        models.PROTECT,
+        null=True,
         related_name="incoming_referrals",
         verbose_name=_("to"),
     )

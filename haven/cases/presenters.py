@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
@@ -266,7 +267,7 @@ def referral_request_data(request: dict) -> dict:
         "referrals": [
             {
                 "id": str(r.pk),
-                "from_organisation": r.from_organisation.name,
+                "from_organisation": organisation_name(r.from_organisation, r),
                 "reason": r.reason,
                 "sections": r.sections,
                 "sent_at": r.sent_at,
@@ -343,12 +344,35 @@ def screening_data(screening) -> dict:
     }
 
 
+def peer_side(referral) -> dict:
+    """A cross-border referral's other side: `to_peer` (sent abroad) or `from_peer` (received)."""
+    try:
+        link = referral.peer_link  # haven.federation.models.PeerReferral
+    except ObjectDoesNotExist:
+        return {}
+    peer = {"name": link.peer.name, "country": link.peer.country, "url": link.peer.base_url}
+    if link.incoming:
+        return {"from_peer": peer}
+    return {"to_peer": dict(peer, organisation=link.organisation_code)}
+
+
+def organisation_name(organisation, referral) -> str:
+    """The local organisation's name, or the peer's organisation for a cross-border side."""
+    if organisation is not None:
+        return organisation.name
+    try:
+        return str(referral.peer_link)
+    except ObjectDoesNotExist:
+        return ""
+
+
 def referral_data(referral) -> dict:
     return {
         "id": str(referral.pk),
         "case": str(referral.case_id),
-        "from_organisation": referral.from_organisation.name,
-        "to_organisation": referral.to_organisation.name,
+        "from_organisation": organisation_name(referral.from_organisation, referral),
+        "to_organisation": organisation_name(referral.to_organisation, referral),
+        **peer_side(referral),
         "reason": referral.reason,
         "sections": referral.sections,
         "state": referral.state,

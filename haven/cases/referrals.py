@@ -118,10 +118,25 @@ def withdraw_consent(case: Case, person: Person, *, actor: User, item: str) -> i
     return count
 
 
+def may_go_abroad(case: Case) -> bool:
+    """Everyone whose consent is asked agreed to sharing with another country."""
+    people = consenting_people(case)
+    answers = sharing.current_answers(case.consents.all())
+    return bool(people) and all(
+        answers.get((person, ConsentItem.CROSS_BORDER)) is True for person in people
+    )
+
+
 def _narrow_live_referrals(case: Case, *, actor: User) -> None:
     allowed = shareable_sections(case)
-    for referral in case.referrals.filter(state__in=LIVE_STATES).select_for_update():
+    abroad = None
+    # A referral received from abroad (no local sender) is the sender's to narrow, not ours.
+    live = case.referrals.filter(state__in=LIVE_STATES, from_organisation__isnull=False)
+    for referral in live.select_for_update():
         keep = [section for section in referral.sections if section in allowed]
+        if referral.to_organisation_id is None:  # sent abroad: it needs `cross_border` too
+            abroad = may_go_abroad(case) if abroad is None else abroad
+            keep = keep if abroad else []
         if keep == referral.sections:
             continue
         if keep:
@@ -280,7 +295,8 @@ def revoke(referral: Referral, *, actor: User) -> None:
         raise PermissionDenied
     _expect(referral, *LIVE_STATES)
     _set_state(referral, ReferralState.REVOKED, actor=actor, revoked_at=timezone.now())
-    _tell(referral.to_organisation, Kind.REFERRAL_REVOKED, referral, incoming=True)
+    if referral.to_organisation_id:  # abroad, the peer is told (haven.federation.referrals)
+        _tell(referral.to_organisation, Kind.REFERRAL_REVOKED, referral, incoming=True)
 
 
 @transaction.atomic

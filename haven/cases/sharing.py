@@ -20,6 +20,8 @@ from haven.cases.models import ConsentItem, Section
 BASE = frozenset({ConsentItem.INTERVIEW, ConsentItem.PURPOSE})
 USE = BASE | {ConsentItem.USE_OF_DATA}
 PERSONAL = USE | {ConsentItem.ACCESS, ConsentItem.RETENTION, ConsentItem.WITHDRAWAL}
+# HTCDS `con_Consent` is these seven; `cross_border` is Haven's own, asked apart, never implied.
+HTCDS_ITEMS = tuple(item for item in ConsentItem.values if item != ConsentItem.CROSS_BORDER)
 REQUIRED: dict[str, frozenset[str]] = {
     Section.SUMMARY: BASE,
     Section.EXPLOITATION: USE,

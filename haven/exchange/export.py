@@ -23,13 +23,12 @@ from haven.cases import htcds
 from haven.cases.models import (
     Case,
     Consent,
-    ConsentItem,
     Participant,
     Referral,
     SupportService,
     TraffickingEvent,
 )
-from haven.cases.sharing import current_answers
+from haven.cases.sharing import HTCDS_ITEMS, current_answers
 from haven.exchange.columns import (
     CASE_ONLY_JSON,
     CONSENT_COLUMNS,
@@ -45,7 +44,7 @@ from haven.exchange.values import cell_writer, json_writer
 from haven.lib.metrics import EXPORTS_RUN
 
 CHUNK_SIZE = 2000
-CONSENT_ITEMS = tuple(ConsentItem.values)
+CONSENT_ITEMS = HTCDS_ITEMS  # cross_border is Haven's own, not HTCDS
 JSON_FORMAT = "haven-htcds"
 JSON_VERSION = 1
 OUTGOING_FIELDS = (

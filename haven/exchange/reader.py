@@ -15,7 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from haven.accounts.models import Organisation
-from haven.cases.models import ConsentItem, ParticipantRole
+from haven.cases.models import ParticipantRole
+from haven.cases.sharing import HTCDS_ITEMS
 from haven.exchange.columns import (
     CONSENT_COLUMNS,
     CORE_COLUMNS,
@@ -96,7 +97,7 @@ def _consent_rows(given: bool | None) -> list[dict]:
         return []
     return [
         {"item": item, "given": given, "information_version": "import"}
-        for item in ConsentItem.values
+        for item in HTCDS_ITEMS  # never cross_border: that is asked apart
     ]
 
 

@@ -131,3 +131,33 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.id}"
+
+
+class PeerReferral(models.Model):
+    """A referral one side of which is another deployment's organisation.
+
+    Outgoing: the local Referral has no `to_organisation`; the peer's organisation is named here.
+    Incoming: the local Referral has no `from_organisation`; what the sender shared is kept here,
+    encrypted, until the sender revokes. `thread` is the sender's referral id, known to both.
+    """
+
+    referral = models.OneToOneField(
+        "cases.Referral", on_delete=models.CASCADE, related_name="peer_link"
+    )
+    peer = models.ForeignKey(Peer, on_delete=models.PROTECT, related_name="referrals")
+    incoming = models.BooleanField(default=False)
+    thread = models.UUIDField()
+    organisation_code = models.CharField(max_length=64)  # the other side's organisation id
+    organisation_name = models.CharField(max_length=200)
+    shared = EncryptedTextField(blank=True)  # incoming: the shared sections, HTCDS JSON
+    told_state = models.CharField(max_length=12, blank=True)  # the last state sent to the peer
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["peer", "thread", "incoming"], name="federation_referral_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_name} ({self.peer.country})"

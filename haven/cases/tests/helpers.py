@@ -1,9 +1,9 @@
 """Small builders for case tests: a case with one victim, consent given or not."""
 
 from haven.cases import referrals, services
-from haven.cases.models import ConsentItem
+from haven.cases.sharing import HTCDS_ITEMS
 
-ALL_CONSENT = dict.fromkeys(ConsentItem.values, True)
+ALL_CONSENT = dict.fromkeys(HTCDS_ITEMS, True)  # the seven of HTCDS; not sharing abroad
 VICTIM = {
     "first_name": "Ngọc Lan",
     "second_name": "Tran Thi",

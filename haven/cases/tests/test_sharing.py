@@ -12,6 +12,7 @@ import pytest
 
 from haven.cases import sharing
 from haven.cases.models import ConsentItem, Section
+from haven.cases.sharing import HTCDS_ITEMS
 
 INTERVIEW, PURPOSE, USE = "interview", "purpose", "use_of_data"
 ACCESS, RETENTION, WITHDRAWAL, RESEARCH = "access", "retention", "withdrawal", "research"
@@ -54,7 +55,10 @@ ALL_SUBSETS = [
 
 def test_the_table_in_this_test_matches_the_sections_and_items_of_the_models():
     assert set(NEEDS) == set(Section.values)
-    assert set(ITEMS) == set(ConsentItem.values)
+    assert set(ITEMS) == set(HTCDS_ITEMS)
+    # Sharing abroad is asked apart (haven.federation.referrals): no domestic section needs it.
+    assert set(ConsentItem.values) - set(ITEMS) == {"cross_border"}
+    assert not any(ConsentItem.CROSS_BORDER in needed for needed in sharing.REQUIRED.values())
 
 
 @pytest.mark.parametrize("items", ALL_SUBSETS, ids=lambda items: "+".join(sorted(items)) or "none")

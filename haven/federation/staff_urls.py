@@ -1,0 +1,6 @@
+from django.urls import path
+
+from haven.federation import staff_views
+
+app_name = "abroad"
+urlpatterns = [path("<uuid:case_id>/refer/", staff_views.refer, name="refer")]

@@ -111,7 +111,8 @@ def _alice_opens_and_refers(day, report):
     assert case.attachments.get().kind == "image"  # the photo, re-encrypted under the case
     notes = alice.locator("#notes ~ ol.thread").inner_text()
     assert "Họ vừa chuyển em tôi sang nhà khác." in notes
-    assert alice.locator("section[aria-labelledby=files] ul a").count() == 1
+    files = alice.locator("section[aria-labelledby=files] ul a")
+    assert files.count() == 1 and files.inner_text().startswith("photo ·")  # words, not "image"
 
     day.go(alice, f"/staff/cases/{case.pk}/people/new/", language="vi")
     alice.fill("input[name='person-first_name']", "Lan")

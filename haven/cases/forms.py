@@ -23,7 +23,7 @@ from haven.cases.models import (
 from haven.cases.services import PARTICIPANT_FIELDS, PERSON_FIELDS
 from haven.lib import contacts, vocabulary
 from haven.lib.text import fold
-from haven.reports.forms import clean_files
+from haven.reports.forms import MemberChoiceField, clean_files
 
 WRITERS = [
     role for role, capabilities in CAPABILITIES.items() if Capability.CASE_WRITE in capabilities
@@ -422,7 +422,7 @@ class MessageForm(forms.Form):
 class TaskForm(forms.Form):
     title = forms.CharField(label=_("Task"), max_length=500)
     due = forms.DateField(label=_("Due"), widget=DATE)
-    assigned_to = forms.ModelChoiceField(
+    assigned_to = MemberChoiceField(
         label=_("Assigned to"), queryset=User.objects.none(), required=False
     )
 

@@ -303,7 +303,7 @@ def revoke(referral: Referral, *, actor: User) -> None:
 def post_message(referral: Referral, *, actor: User, body: str):
     """A message in the referral's thread, read by both organisations; the caller checked the
     writer may (`haven.cases.access.access_thread`)."""
-    from haven.cases.thread import ReferralMessage
+    from haven.cases.thread import ReferralMessage, tell_the_other_side
 
     if not body.strip():
         raise CaseError(_("Write the message first."))
@@ -316,6 +316,7 @@ def post_message(referral: Referral, *, actor: User, body: str):
         obj=referral,
         summary={"case": str(referral.case_id)},
     )
+    tell_the_other_side(message)
     return message
 
 

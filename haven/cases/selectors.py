@@ -21,6 +21,8 @@ LIST_COLUMNS = (
     "exploitation_types",
     "organisation__name",
     "case_worker__username",
+    "case_worker__first_name",
+    "case_worker__last_name",
 )
 SCOPES = ("organisation", "mine", "referred")
 

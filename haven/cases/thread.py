@@ -4,11 +4,15 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from haven.accounts.models import Organisation
+from haven.accounts.roles import Capability
 from haven.lib.crypto import EncryptedTextField
+from haven.notifications.models import Kind
+from haven.notifications.services import notify
 
 
 class ReferralMessage(models.Model):
@@ -29,3 +33,22 @@ class ReferralMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.referral} message {self.created:%Y-%m-%d}"
+
+
+def tell_the_other_side(message: ReferralMessage) -> int:
+    """A new message in a referral's thread: the other organisation hears of it (the receiver's
+    `case.write` members, or the sender and the case worker), with a link to the case page where
+    both read the thread; never a word of the message."""
+    referral = message.referral
+    link = reverse("cases:detail", args=[referral.case_id])
+    if message.organisation_id == referral.to_organisation_id:
+        others = {referral.sent_by, referral.case.case_worker} - {None}
+        return notify(others, Kind.REFERRAL_MESSAGE, link, obj=referral, exclude=message.author)
+    return notify(
+        referral.to_organisation,
+        Kind.REFERRAL_MESSAGE,
+        link,
+        obj=referral,
+        capability=Capability.CASE_WRITE,
+        exclude=message.author,
+    )

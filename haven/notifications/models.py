@@ -18,6 +18,7 @@ class Kind(models.TextChoices):
     REFERRAL_ACCEPTED = "referral.accepted", _("A referral you sent was accepted")
     REFERRAL_DECLINED = "referral.declined", _("A referral you sent was declined")
     REFERRAL_REVOKED = "referral.revoked", _("A referral to your organisation was withdrawn")
+    REFERRAL_MESSAGE = "referral.message", _("A new message in a referral's thread")
     TASK_ASSIGNED = "task.assigned", _("A task was given to you")
     TASK_OVERDUE = "task.overdue", _("A task of yours is overdue")
     CASE_ASSIGNED = "case.assigned", _("A case was given to you")

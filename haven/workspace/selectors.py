@@ -15,7 +15,9 @@ from haven.accounts.access import has_capability
 from haven.accounts.models import User
 from haven.accounts.roles import Capability
 from haven.cases import htcds
+from haven.cases.access import tasks_for
 from haven.cases.models import Case, Referral, ReferralState, Task
+from haven.cases.templatetags.referral_nav import awaiting_answer
 from haven.reports.models import Report, Status
 from haven.reports.queue import awaiting_staff_reply
 
@@ -70,9 +72,9 @@ def report_counts(user) -> list[Figure]:
 
 def case_counts(user) -> list[Figure]:
     mine = Case.objects.filter(case_worker=user, status__in=OPEN_CASE)
-    tasks = overdue_tasks().filter(assigned_to=user, case__organisation=user.organisation_id)
-    incoming = Referral.objects.filter(
-        to_organisation=user.organisation_id, state=ReferralState.PENDING
+    # A receiving organisation's own tasks on the cases it accepted count as well.
+    tasks = tasks_for(user.organisation_id).filter(
+        assigned_to=user, done_at__isnull=True, due__lt=timezone.localdate()
     )
     outgoing = Referral.objects.filter(
         from_organisation=user.organisation_id, state=ReferralState.PENDING
@@ -83,7 +85,7 @@ def case_counts(user) -> list[Figure]:
         Figure("overdue_tasks", tasks.count(), _url("cases:tasks", scope="mine", when="overdue")),
         Figure(
             "incoming_referrals",
-            incoming.count(),
+            awaiting_answer(user),
             _url(referrals, direction="incoming", state=ReferralState.PENDING),
         ),
         Figure(

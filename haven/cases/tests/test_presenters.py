@@ -214,3 +214,19 @@ class TestSectionRules:
         )
         person = next(p for p in seen_by(alice, case).people if p.participant.pk == other.pk)
         assert person.details == []
+
+
+def test_a_files_kind_is_said_in_words():
+    from django.utils import translation
+
+    from haven.cases.templatetags.file_kinds import file_kind
+
+    with translation.override("en"):
+        assert [str(file_kind(kind)) for kind in ("image", "pdf", "audio", "?")] == [
+            "photo",
+            "PDF document",
+            "sound recording",
+            "file",
+        ]
+    with translation.override("vi"):
+        assert str(file_kind("image")) != "photo"

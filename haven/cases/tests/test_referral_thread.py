@@ -109,3 +109,32 @@ def test_outsiders_404_wrong_role_403_and_csrf(client, referral, alice, carol, m
     strict = sign_in(Client(enforce_csrf_checks=True), alice)
     assert strict.post(url(referral), {"body": "x"}).status_code == 403
     assert not ReferralMessage.objects.exists()
+
+
+def test_a_message_tells_the_other_organisation_never_its_words(client, referral, alice, carol):
+    from haven.notifications.models import Notification
+
+    referrals.accept(referral, actor=carol)
+    Notification.objects.all().delete()
+    assert sign_in(Client(), carol).post(url(referral), {"body": "Bed 4."}).status_code == 302
+    told = Notification.objects.get(kind="referral.message")
+    assert told.recipient == alice and told.link == f"/staff/cases/{referral.case_id}/"
+    assert (told.object_type, told.object_id) == ("referral", str(referral.pk))
+    assert "Bed 4." not in f"{told.link}{told.object_id}"
+    referrals.post_message(referral, actor=alice, body="Thank you.")
+    told = Notification.objects.filter(kind="referral.message").exclude(recipient=alice)
+    assert [row.recipient for row in told] == [carol]  # the shelter's case.write staff
+    assert Notification.objects.filter(kind="referral.message").count() == 2  # none to oneself
+    strict = sign_in(Client(enforce_csrf_checks=True), carol)
+    assert strict.post(url(referral), {"body": "x"}).status_code == 403
+    assert Notification.objects.filter(kind="referral.message").count() == 2
+
+
+def test_the_notification_opens_the_case_for_the_receiver(referral, alice, carol, mallory):
+    from haven.notifications.models import Notification
+
+    referrals.accept(referral, actor=carol)
+    referrals.post_message(referral, actor=alice, body="She is on the way.")
+    told = Notification.objects.get(kind="referral.message", recipient=carol)
+    assert sign_in(Client(), carol).get(f"/en{told.link}").status_code == 200
+    assert sign_in(Client(), mallory).get(f"/en{told.link}").status_code == 404

@@ -89,6 +89,30 @@ class TestCounts:
     def test_the_receiving_organisation(self, work, carol):
         assert counts(carol) == {**ZERO, "incoming_referrals": 1}
 
+    def test_the_receivers_own_overdue_tasks_count_once_accepted(self, work, carol, alice):
+        referral = work.referrals.get()
+        referrals.accept(referral, actor=carol)
+        yesterday = date.today() - timedelta(days=1)
+        services.add_task(
+            work,
+            actor=carol,
+            title="Bed",
+            due=yesterday,
+            assigned_to=carol,
+            organisation_id=carol.organisation_id,
+        )
+        assert counts(carol) == {**ZERO, "overdue_tasks": 1}
+        assert counts(alice)["overdue_tasks"] == 1  # the shelter's task is not the hotline's
+        referrals.revoke(referral, actor=alice)
+        assert counts(carol)["overdue_tasks"] == 0  # no longer a case the shelter works
+
+    def test_incoming_referrals_are_the_navigations_count(self, work, carol):
+        from haven.cases.templatetags.referral_nav import awaiting_answer
+
+        assert counts(carol)["incoming_referrals"] == awaiting_answer(carol) == 1
+        referrals.accept(work.referrals.get(), actor=carol)
+        assert counts(carol)["incoming_referrals"] == awaiting_answer(carol) == 0
+
     def test_an_outsider_sees_nothing_of_others(self, work, mallory):
         assert counts(mallory) == ZERO
 

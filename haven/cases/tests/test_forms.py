@@ -196,7 +196,7 @@ class TestPersonForm:
         [
             ("birthdate", "2004-13-40"),
             ("birthdate", "09/03/2004x"),
-            ("citizenship", "VN, Vietnam"),
+            ("citizenship", "VN, Atlantis"),
             ("gender", "Female"),
             ("marital_status", "Complicated"),
             ("education", "University"),

@@ -40,7 +40,7 @@ def test_the_count_is_of_pending_incoming_referrals(alice, carol, mallory):
     # The sender's outgoing referrals are not its to answer.
     assert awaiting_answer(alice) == 0
     menu = nav(alice)
-    assert 'href="/en/staff/cases/referrals/">Referrals</a>' in menu and "badge" not in menu
+    assert 'href="/en/staff/cases/referrals/">Referrals</a>' in menu and "badge warn" not in menu
 
 
 def test_nothing_for_staff_without_case_rights(client, alice, carol, dave, oscar):

@@ -470,6 +470,7 @@ class Result:
     drained_after: float | None
     queue_left: int
     lines: list = field(default_factory=list)
+    setup: float = 0.0  # seconds from starting the processes to the load (warm-up included)
 
     @property
     def lost(self) -> int:
@@ -494,6 +495,7 @@ def soak(
 ):
     """Run the load with its faults against `haven` (database ready, tokens made); stop it."""
     try:
+        began = time.perf_counter()
         haven.start_web()
         haven.start_worker()
         cases = seed_cases(haven.port, tokens, cases)
@@ -574,6 +576,7 @@ def soak(
         }
         rss = {name: (start_rss.get(name, 0), end_rss.get(name, 0)) for name in end_rss}
         result = Result(outcomes, elapsed, faults, rss, acknowledged, drained_after, left)
+        result.setup = load_started - began
         result.lines = describe(result, rate)
         for line in result.lines:
             report(line)
@@ -585,7 +588,7 @@ def soak(
 def describe(result: Result, rate: float) -> list[str]:
     lines = [
         f"load: {len(result.outcomes)} requests in {result.elapsed:.0f} s at {rate}/s "
-        f"(gunicorn 4 workers, PostgreSQL, Redis, haven worker)",
+        f"(gunicorn 4 workers, PostgreSQL, Redis, haven worker; {result.setup:.0f} s to start)",
         "faults: " + ", ".join(f"{what} at {at:.0f} s" for at, what in result.faults),
         f"{'route':<22} {'n':>6} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}  statuses",
     ]

@@ -218,10 +218,10 @@ class Haven:
             return []
         return [int(pid) for pid in children.split()]
 
-    def processes(self) -> dict[str, int]:
-        found = {"gunicorn master": self.web.pid, "haven worker": self.worker.pid}
-        for number, pid in enumerate(sorted(self.web_workers()), start=1):
-            found[f"web worker {number}"] = pid
+    def processes(self) -> dict[int, str]:
+        found = {self.web.pid: "gunicorn master", self.worker.pid: "haven worker"}
+        for pid in sorted(self.web_workers()):
+            found[pid] = "web worker"
         return found
 
     def cut_connections(self) -> int:
@@ -267,6 +267,15 @@ def rss_kb(pid: int) -> int:
     except OSError:
         pass
     return 0
+
+
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time the process has used."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 class Client:
@@ -470,6 +479,7 @@ class Result:
     drained_after: float | None
     queue_left: int
     lines: list = field(default_factory=list)
+    cpu: float = 0.0  # CPU seconds of gunicorn and the worker during the load
     setup: float = 0.0  # seconds from starting the processes to the load (warm-up included)
 
     @property
@@ -512,7 +522,8 @@ def soak(
             ),
             "case notes": haven.query("SELECT count(*) FROM cases_note"),
         }
-        start_rss = {name: rss_kb(pid) for name, pid in haven.processes().items()}
+        start_rss = {pid: rss_kb(pid) for pid in haven.processes()}
+        start_cpu = {pid: cpu_seconds(pid) for pid in haven.processes()}
         faults: list = []
 
         def fault(what, action):
@@ -543,7 +554,10 @@ def soak(
         ledger = Ledger()
         load_started = time.perf_counter()
         outcomes, elapsed = run_load(haven.port, tokens, cases, ledger, seconds, rate, events)
-        end_rss = {name: rss_kb(pid) for name, pid in haven.processes().items()}
+        ended = haven.processes()
+        end_rss = {pid: rss_kb(pid) for pid in ended}
+        # CPU of Haven's processes during the load (a killed process's share is lost: a floor).
+        cpu = sum(cpu_seconds(pid) - start_cpu.get(pid, 0) for pid in ended)
         drained_after, left = None, 0
         waited = time.perf_counter()
         while time.perf_counter() - waited < 60:
@@ -574,9 +588,11 @@ def soak(
             ),
             "case notes (by id)": (len(ledger.notes), notes_found),
         }
-        rss = {name: (start_rss.get(name, 0), end_rss.get(name, 0)) for name in end_rss}
+        # A process started during the run (after a kill) has no start figure: "(new)".
+        rss = {f"{ended[pid]} {pid}": (start_rss.get(pid, 0), end_rss[pid]) for pid in end_rss}
         result = Result(outcomes, elapsed, faults, rss, acknowledged, drained_after, left)
         result.setup = load_started - began
+        result.cpu = cpu
         result.lines = describe(result, rate)
         for line in result.lines:
             report(line)
@@ -603,15 +619,21 @@ def describe(result: Result, rate: float) -> list[str]:
             f"{percentile(times, 0.95):>8.1f} {percentile(times, 0.99):>8.1f}  "
             + " ".join(f"{s}:{n}" for s, n in sorted(statuses.items()))
         )
+    answered = sum(1 for o in result.outcomes if o.status > 0)
+    per_request = result.cpu / max(answered, 1) * 1000
+    lines.append(
+        f"CPU of gunicorn and the worker: {result.cpu:.0f} s, {per_request:.1f} ms per request "
+        f"(PostgreSQL's own not included); 2 free cores would serve {2000 / per_request:.0f}/s"
+    )
     errors = Counter(o.status for o in result.outcomes if not 200 <= o.status < 300)
     retried = Counter(s for o in result.outcomes for s in o.retried)
     lines.append(f"errors by final status: {dict(errors) or 'none'}")
     lines.append(f"answers retried by the client (0 = no connection): {dict(retried) or 'none'}")
     lines.append(f"5xx outside {GRACE:.0f} s after a fault: {len(result.unexcused_5xx)}")
-    lines.append(f"{'process':<16} {'RSS start MB':>12} {'end MB':>8} {'growth':>7}")
+    lines.append(f"{'process':<22} {'RSS start MB':>12} {'end MB':>8} {'growth':>7}")
     for name, (start, end) in result.rss.items():
         growth = f"{(end - start) / start * 100:+.1f}%" if start else "(new)"
-        lines.append(f"{name:<16} {start / 1024:>12.1f} {end / 1024:>8.1f} {growth:>7}")
+        lines.append(f"{name:<22} {start / 1024:>12.1f} {end / 1024:>8.1f} {growth:>7}")
     for what, (acked, stored) in result.acknowledged.items():
         lines.append(f"acknowledged {what}: {acked}, stored {stored}")
     lines.append(f"acknowledged writes lost: {result.lost}")

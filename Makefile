@@ -7,7 +7,7 @@ PORT ?= 8000
 HAVEN_TEST_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/haven
 APT_PACKAGES := chromium gettext systemd fonts-noto-core
 
-.PHONY: install run test test-sqlite test-postgres lint format messages system-packages bench clean
+.PHONY: install run test test-sqlite test-postgres lint format messages system-packages bench bench-soak clean
 
 $(BIN)/haven: pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit("Haven needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'
@@ -81,6 +81,10 @@ bench: install
 	HAVEN_DEBUG=true $(BIN)/python bench/jobcheck.py
 	HAVEN_TEST_DATABASE_URL='$(HAVEN_TEST_DATABASE_URL)' $(BIN)/python bench/stats.py
 	HAVEN_TEST_DATABASE_URL='$(HAVEN_TEST_DATABASE_URL)' $(BIN)/python bench/cases.py
+
+# 10 minutes of mixed load with faults (bench/soak.py; docs/scaling.md): not part of `make bench`.
+bench-soak: install
+	HAVEN_TEST_DATABASE_URL='$(HAVEN_TEST_DATABASE_URL)' $(BIN)/python bench/soak.py
 
 clean:
 	rm -rf $(VENV) var

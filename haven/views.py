@@ -1,10 +1,11 @@
 """Project-wide views: the health check and error pages."""
 
 import hmac
+import sys
 
 from django.conf import settings
 from django.db import connection
-from django.db.utils import DatabaseError
+from django.db.utils import DatabaseError, InterfaceError, OperationalError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -91,5 +92,19 @@ def page_not_found(request, exception=None):
 
 
 def server_error(request):
+    if isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
+        return database_unavailable(request)
     message = _("Something went wrong on our side. Please try again in a moment.")
     return _error_page(request, 500, _("Server error"), message)
+
+
+def database_unavailable(request):
+    """The database connection was lost mid-request (a restart, a fail-over, a cut): the
+    request's transaction is rolled back, so 503 with Retry-After tells apps to send it again."""
+    message = _("Haven is busy for a moment. Please try again in a few seconds.")
+    try:
+        response = _error_page(request, 503, _("Try again"), message)
+    except DatabaseError:  # the page's own context needs the database
+        response = HttpResponse(message, status=503, content_type="text/plain; charset=utf-8")
+    response["Retry-After"] = "2"
+    return response

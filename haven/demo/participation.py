@@ -18,18 +18,18 @@ from haven.participation.services import submit_progress, validate_progress
 LED_BY_HOTLINE = ["actip-art-11", "actip-art-14-1", "bohol-a", "bohol-b", "apa-b"]
 # (commitment, period, status, text, decision, reason)
 HISTORY = [
-    ("bohol-a", "2025-H1", "in_progress", "Demo: leaflets on fake job offers given out in two "
-     "border provinces.", "validate", "Matches the distribution records."),
-    ("bohol-a", "2025-H2", "in_progress", "Demo: the leaflets were read aloud on commune radio in "
-     "four districts.", "validate", "Confirmed by the radio schedule."),
-    ("bohol-a", "2026-H1", "ongoing", "Demo: a job-offer check is now on Haven.", "", ""),
-    ("bohol-b", "2025-H2", "in_progress", "Demo: hotline staff trained on identifying victims.",
-     "send_back", "Please say how many staff were trained."),
-    ("bohol-b", "2026-H1", "in_progress", "Demo: 24 hotline staff trained on identifying "
-     "victims.", "validate", "Number given; matches the attendance list."),
-    ("actip-art-14-1", "2025-H2", "completed", "Demo: the hotline's identification checklist "
-     "follows the national guidelines.", "validate", "Checklist seen."),
-    ("apa-b", "2026-H1", "not_started", "Demo: planning a referral directory.", "", ""),
+    ("bohol-a", "2025-H1", "in_progress", "Demo: đã phát tờ rơi về lời mời làm việc lừa đảo ở hai "
+     "tỉnh biên giới.", "validate", "Khớp với sổ phát tờ rơi."),
+    ("bohol-a", "2025-H2", "in_progress", "Demo: nội dung tờ rơi được đọc trên loa phát thanh xã ở "
+     "bốn huyện.", "validate", "Đã đối chiếu với lịch phát thanh."),
+    ("bohol-a", "2026-H1", "ongoing", "Demo: Haven đã có công cụ kiểm tra lời mời làm việc.", "", ""),
+    ("bohol-b", "2025-H2", "in_progress", "Demo: đã tập huấn cho nhân viên đường dây nóng về nhận diện nạn nhân.",
+     "send_back", "Đề nghị ghi rõ số nhân viên đã được tập huấn."),
+    ("bohol-b", "2026-H1", "in_progress", "Demo: đã tập huấn cho 24 nhân viên đường dây nóng về nhận diện "
+     "nạn nhân.", "validate", "Đã có số liệu; khớp với danh sách điểm danh."),
+    ("actip-art-14-1", "2025-H2", "completed", "Demo: bảng kiểm nhận diện nạn nhân của đường dây nóng "
+     "theo đúng hướng dẫn quốc gia.", "validate", "Đã xem bảng kiểm."),
+    ("apa-b", "2026-H1", "not_started", "Demo: đang lên kế hoạch lập danh bạ chuyển gửi.", "", ""),
 ]  # fmt: skip
 
 
@@ -60,39 +60,39 @@ def create_demo_progress() -> int:
 
 CONSULTATIONS = [
     {
-        "title": "Demo: draft provincial plan on safe migration",
-        "summary": "A fictional draft: how the province will warn people about fake job offers "
-        "and help those who come back.",
+        "title": "Demo: dự thảo kế hoạch của tỉnh về di cư an toàn",
+        "summary": "Bản dự thảo hư cấu: tỉnh sẽ cảnh báo người dân về lời mời làm việc lừa đảo "
+        "và giúp đỡ người trở về như thế nào.",
         "sections": [
-            ("Information", "Information in every commune before the harvest season."),
-            ("Return", "A desk at the bus station for people coming back from abroad."),
-            ("Reporting", "A yearly report on what was done."),
+            ("Thông tin", "Thông tin đến từng xã trước mùa thu hoạch."),
+            ("Trở về", "Một bàn tiếp đón ở bến xe cho người từ nước ngoài trở về."),
+            ("Báo cáo", "Mỗi năm báo cáo những việc đã làm."),
         ],
         "status": "open",
         "days": (-5, 40),
         "comments": [
-            (1, "Please put the information on commune radio too, not only on posters.",
+            (1, "Đề nghị đọc thông tin trên loa phát thanh xã nữa, không chỉ dán áp phích.",
              "published"),
-            (2, "The desk should open in the evening, when the buses arrive.", "pending"),
+            (2, "Bàn tiếp đón nên mở cả buổi tối, lúc xe khách về đến bến.", "pending"),
         ],
-        "amendment": (2, "A desk at the bus station, open in the evening, for people coming "
-                      "back from abroad, with a social worker who speaks their language.", ""),
+        "amendment": (2, "Một bàn tiếp đón ở bến xe, mở cả buổi tối, cho người từ nước ngoài "
+                      "trở về, có cán bộ xã hội nói được tiếng của họ.", ""),
         "response": "",
     },
     {
-        "title": "Demo: draft guide on referring victims between provinces",
-        "summary": "A fictional draft guide for case managers.",
+        "title": "Demo: dự thảo hướng dẫn chuyển gửi nạn nhân giữa các tỉnh",
+        "summary": "Bản hướng dẫn hư cấu dành cho cán bộ quản lý ca.",
         "sections": [
-            ("Who calls whom", "The case manager calls the receiving province's hotline."),
-            ("What is shared", "The case summary is shared with the receiving organisation."),
+            ("Ai gọi cho ai", "Cán bộ quản lý ca gọi đường dây nóng của tỉnh nhận."),
+            ("Chia sẻ những gì", "Tóm tắt hồ sơ được chia sẻ với tổ chức nhận."),
         ],
         "status": "published",
         "days": (-90, -30),
-        "comments": [(2, "Say clearly that the victim decides what is shared.", "published")],
-        "amendment": (2, "The case summary is shared with the receiving organisation only with "
-                      "the person's agreement.", "partly_accepted"),
-        "response": "We heard that consent must come first. We changed section 2: nothing is "
-        "shared without the person's agreement, except to save a life.",
+        "comments": [(2, "Cần nói rõ: chính nạn nhân quyết định chia sẻ những gì.", "published")],
+        "amendment": (2, "Tóm tắt hồ sơ chỉ được chia sẻ với tổ chức nhận khi "
+                      "người đó đồng ý.", "partly_accepted"),
+        "response": "Chúng tôi đã nghe ý kiến rằng sự đồng ý phải đặt lên đầu. Chúng tôi đã sửa mục 2: "
+        "không chia sẻ gì khi người đó chưa đồng ý, trừ khi cần để cứu một mạng người.",
     },
 ]  # fmt: skip
 
@@ -107,7 +107,7 @@ def _demo_contributions(consultation, item, carol, alice) -> None:
     proposal = Contribution.objects.create(
         consultation=consultation, kind="amendment", section=section, body=body,
         organisation=carol.organisation, author=carol, moderation="published", answer=answer,
-        answer_reason="Demo: yes to consent; a life in danger comes first." if answer else "",
+        answer_reason="Demo: chấp nhận phần về sự đồng ý; nhưng khi tính mạng bị đe doạ thì cứu người trước." if answer else "",
     )  # fmt: skip
     if alice is not None:
         Contribution.objects.create(consultation=consultation, kind="support", section=section,

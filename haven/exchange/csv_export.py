@@ -148,7 +148,7 @@ def _consent_flags(ids) -> dict:
         given = [items.get(item) for item in CONSENT_ITEMS]
         if False in given:
             flags[key] = "FALSE"
-        elif len(items) == len(CONSENT_ITEMS) and None not in given:
+        elif None not in given:  # every HTCDS item answered, none refused (cross_border aside)
             flags[key] = "TRUE"
     return flags
 

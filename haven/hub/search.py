@@ -38,6 +38,8 @@ TITLE_WEIGHT = 3.0
 PHRASE_WEIGHT = 1.5
 EXACT_WEIGHT = 1.0
 TYPO_SIMILARITY = 0.4
+# Close words checked for documents in the query's language, at most (zero-hit queries only).
+TYPO_LANGUAGE_CHECKS = 5
 STEM_WEIGHT = 0.5
 SNIPPET_CHARACTERS = 220
 HOME_COUNTRY_BOOST = 1.25
@@ -278,8 +280,10 @@ def _vocabulary_candidates(term: str) -> list[tuple[str, int]]:
         return cursor.fetchall()
 
 
-def correct_term(term: str) -> str | None:
-    """The known word closest to a word no document contains, if one is close enough."""
+def correct_term(term: str, language: str | None = None) -> str | None:
+    """The known word closest to a word no document contains, if one is close enough; with a
+    `language`, only a word that documents in that language contain (the vocabulary is shared:
+    "pasport" must become English "passport", not Indonesian "paspor")."""
     if len(term) < 4 or term.isdigit():
         return None
     scored = [
@@ -291,7 +295,12 @@ def correct_term(term: str) -> str | None:
         return None
     # Most similar first, then the commoner word, then alphabetical: the same on both engines.
     scored.sort(key=lambda item: (-item[0], -item[1], item[2]))
-    return scored[0][2]
+    if language is None:
+        return scored[0][2]
+    for _score, _documents, candidate in scored[:TYPO_LANGUAGE_CHECKS]:
+        if _candidates([candidate], language, any_term=False)[0]:
+            return candidate
+    return None
 
 
 def _candidates(terms: list[str], language: str, any_term: bool) -> tuple[list[int], int]:
@@ -488,7 +497,9 @@ def search(query: str, language: str, limit: int = 10) -> Results:
     frequencies = _document_frequencies(terms)
     corrected = None
     if language in SPACED and any(count == 0 for count in frequencies.values()):
-        replaced = [correct_term(term) if frequencies[term] == 0 else term for term in terms]
+        replaced = [
+            correct_term(term, language) if frequencies[term] == 0 else term for term in terms
+        ]
         if any(new and new != old for new, old in zip(replaced, terms, strict=False)):
             kept = [new for new in replaced if new]
             if kept:

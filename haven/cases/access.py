@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from haven.accounts.access import has_capability, require_capability
 from haven.accounts.roles import Capability
@@ -79,6 +80,12 @@ class CaseAccess:
             raise Http404
 
 
+def refuse_if_handed_abroad(case: Case) -> None:
+    """A case handed over to another deployment is read-only: the record of what was sent."""
+    if case.handed_abroad:
+        raise PermissionDenied(_("This case was handed over to another country: it is read-only."))
+
+
 def access_case(user, case_id, *, write: bool = False, audit: bool = True) -> CaseAccess:
     """The case and what the user may see of it; every access is written to the audit log."""
     try:
@@ -103,6 +110,7 @@ def access_case(user, case_id, *, write: bool = False, audit: bool = True) -> Ca
         require_capability(user, Capability.CASE_WRITE)
         if not access.owner:
             raise PermissionDenied
+        refuse_if_handed_abroad(case)
     if audit:
         record_event(
             "case.viewed",
@@ -145,6 +153,7 @@ def access_to_work(user, case_id, *, audit: bool = True) -> CaseAccess:
     if not access.working:
         raise Http404
     require_capability(user, Capability.CASE_WRITE)
+    refuse_if_handed_abroad(access.case)
     if audit:
         summary = {} if access.owner else {"via": "referral"}
         record_event("case.viewed", actor=user, obj=access.case, summary=summary)
@@ -197,4 +206,5 @@ def access_thread(user, referral_id, *, write: bool = False) -> Referral:
         raise Http404
     if write:
         require_capability(user, Capability.CASE_WRITE)
+        refuse_if_handed_abroad(referral.case)
     return referral

@@ -424,7 +424,7 @@ def referral_revoke(request, referral_id: str, payload: Body[ResponseIn] = None)
 def _message_data(message) -> dict:
     return {
         "id": str(message.pk),
-        "organisation": message.organisation.name,
+        "organisation": message.organisation_name,
         "author": message.author.username if message.author else None,
         "body": message.body,
         "created": message.created,

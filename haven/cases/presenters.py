@@ -207,7 +207,9 @@ def present_case(access: CaseAccess) -> CaseView:
         view.services = list(work_of(support, access))  # its own, when support is not shared
     if not access.pending:  # the owner's tasks; a receiver's own
         view.tasks = list(work_of(case.tasks.select_related("assigned_to"), access))
-        mine = set(work_of(case.services.all(), access).values_list("pk", flat=True))
+        # A service reported by another deployment is read-only here.
+        ours = case.services.filter(provided_elsewhere="")
+        mine = set(work_of(ours, access).values_list("pk", flat=True))
         for service in view.services or []:
             service.mine = service.pk in mine
     return view
@@ -328,7 +330,9 @@ def service_data(service) -> dict:
         "id": str(service.pk),
         "type": service.type,
         "participant": str(service.participant_id) if service.participant_id else None,
-        "provider": service.provider.name if service.provider else None,
+        "provider": service.provider.name
+        if service.provider
+        else service.provided_elsewhere or None,
         **_values(service, ("objectives", "action_plan", "planned_end", "actual_end", "outcome")),
     }
 
@@ -351,6 +355,14 @@ def peer_side(referral) -> dict:
     except ObjectDoesNotExist:
         return {}
     peer = {"name": link.peer.name, "country": link.peer.country, "url": link.peer.base_url}
+    if link.handed_over:  # handed over for good (haven.federation.handover)
+        peer["handover"] = {
+            "at": link.handed_over,
+            "message_id": str(link.handover_message) if link.handover_message else None,
+            "sections": link.handover_sections,
+            "confirmed": link.handover_confirmed,
+            "their_reference": link.remote_reference or None,
+        }
     if link.incoming:
         return {"from_peer": peer}
     return {"to_peer": dict(peer, organisation=link.organisation_code)}

@@ -293,6 +293,13 @@ def revoke(referral: Referral, *, actor: User) -> None:
         raise PermissionDenied
     if Capability.CASE_REFER not in actor.capabilities:
         raise PermissionDenied
+    if referral.case.handed_abroad:
+        raise CaseError(
+            _(
+                "The case was handed over to another country for good: a hand-over cannot be "
+                "revoked. Ask the organisation that now owns it."
+            )
+        )
     _expect(referral, *LIVE_STATES)
     _set_state(referral, ReferralState.REVOKED, actor=actor, revoked_at=timezone.now())
     if referral.to_organisation_id:  # abroad, the peer is told (haven.federation.referrals)

@@ -123,7 +123,8 @@ def add_service(request, case_id):
 def service_outcome(request, case_id, service_id):
     access = _workable(request, case_id)
     case = access.case
-    service = get_object_or_404(work_of(case.services.all(), access), pk=service_id)
+    ours = case.services.filter(provided_elsewhere="")  # another deployment's: read-only here
+    service = get_object_or_404(work_of(ours, access), pk=service_id)
     form = OutcomeForm(request.POST or None, instance=copy(service))
     if request.method == "POST" and form.is_valid():
         services.update_service(service, actor=request.user, values=form.cleaned_data)

@@ -7,4 +7,5 @@ class FederationConfig(AppConfig):
     verbose_name = _("Federation")
 
     def ready(self) -> None:
-        from haven.federation import referrals  # noqa: F401 (message handlers, the answer hook)
+        # Message handlers, and the hooks that send answers, thread messages and services.
+        from haven.federation import handover, referrals, thread  # noqa: F401

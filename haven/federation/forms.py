@@ -35,3 +35,10 @@ class CrossBorderForm(ReferralForm):
         data = dict(self.cleaned_data)
         data["peer"], data["organisation"] = data.pop("destination").split(SEPARATOR, 1)
         return data
+
+
+class HandoverForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_("I confirm: the case moves to that organisation for good"),
+        error_messages={"required": _("Tick the box to confirm the hand-over.")},
+    )

@@ -151,6 +151,13 @@ class PeerReferral(models.Model):
     organisation_name = models.CharField(max_length=200)
     shared = EncryptedTextField(blank=True)  # incoming: the shared sections, HTCDS JSON
     told_state = models.CharField(max_length=12, blank=True)  # the last state sent to the peer
+    # Hand-over of the case (haven.federation.handover). The sender: when, by which message, the
+    # sections sent, the receiver's confirmation and its reference. The receiver: when received.
+    handed_over = models.DateTimeField(null=True, blank=True)
+    handover_message = models.UUIDField(null=True, blank=True)
+    handover_sections = models.JSONField(default=list, blank=True)
+    handover_confirmed = models.DateTimeField(null=True, blank=True)
+    remote_reference = models.CharField(max_length=12, blank=True)
 
     class Meta:
         constraints = [

@@ -109,6 +109,9 @@ class Case(models.Model):
     )
     external_referral_date = models.DateField(null=True, blank=True)
     external_referral_details = EncryptedTextField(blank=True)
+    # Handed over for good to an organisation of another deployment (haven.federation.handover):
+    # the case stays here read-only, as the record of what was sent.
+    handed_abroad = models.DateTimeField(_("handed over abroad"), null=True, blank=True)
     created = models.DateTimeField(default=timezone.now, editable=False)
     updated = models.DateTimeField(default=timezone.now)
 

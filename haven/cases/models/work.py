@@ -46,6 +46,9 @@ class SupportService(models.Model):
     outcome = models.CharField(
         _("outcome"), max_length=16, choices=ServiceOutcome.choices, default=ServiceOutcome.PLANNED
     )
+    # A service an organisation of another deployment provides on a referral sent abroad: its
+    # name and country, as its deployment reported it (haven.federation.thread); read-only here.
+    provided_elsewhere = models.CharField(max_length=200, blank=True)
     organisation = work_owner()
     created = models.DateTimeField(default=timezone.now, editable=False)
 

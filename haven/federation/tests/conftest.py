@@ -71,3 +71,11 @@ def fresh_rate_limits():
 def paired(db):
     """Viet Nam and Thailand, each pinning the other: (VN's peer TH, TH's peer VN)."""
     return pin(VN, TH), pin(TH, VN)
+
+
+@pytest.fixture
+def linked(carol):
+    """Thailand lists carol's shelter as accepting cross-border referrals; both sides pinned."""
+    carol.organisation.accepts_cross_border = True
+    carol.organisation.save(update_fields=["accepts_cross_border"])
+    return pin(VN, TH), pin(TH, VN)

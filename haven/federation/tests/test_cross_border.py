@@ -44,14 +44,6 @@ def api_post(user, url, body=None):
     )
 
 
-@pytest.fixture
-def linked(carol):
-    """Thailand lists carol's shelter as accepting cross-border referrals; both sides pinned."""
-    carol.organisation.accepts_cross_border = True
-    carol.organisation.save(update_fields=["accepts_cross_border"])
-    return pin(VN, TH), pin(TH, VN)
-
-
 def refer(alice, case, carol, **extra):
     body = {
         "peer": TH["HAVEN_FEDERATION_NAME"],

@@ -150,6 +150,10 @@ def message(request, referral_id):
     if not form.is_valid():
         messages.error(request, _("Write the message first."))
     else:
-        referrals.post_message(referral, actor=request.user, body=form.cleaned_data["body"])
-        messages.success(request, _("Message sent."))
+        try:
+            referrals.post_message(referral, actor=request.user, body=form.cleaned_data["body"])
+        except CaseError as error:  # e.g. a referral abroad that was revoked
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Message sent."))
     return redirect("cases:detail", referral.case_id)

@@ -118,6 +118,10 @@ def test_a_message_for_a_revoked_referral_is_refused_and_not_stored(alice, carol
         # Viet Nam's own thread refuses to send after a revoke, and nothing is queued.
         refused = api_post(alice, f"/referrals/{sent.pk}/messages", {"body": HELLO})
         assert refused.status_code == 422 and "revoked" in refused.content.decode()
+        page = sign_in(Client(), alice).post(
+            f"/en/staff/cases/referrals/{sent.pk}/messages/", {"body": HELLO}, follow=True
+        )
+        assert page.status_code == 200 and "was revoked" in page.content.decode()
         assert not OutboxMessage.objects.filter(kind="referral_message").exists()
         body = {"referral": str(sent.pk), "message": str(sent.pk), "body": HELLO}
         late = seal(th, "referral_message", body)

@@ -5,6 +5,7 @@
     .venv/bin/python bench/cases.py --keep --explain       # keep the database, show query plans
     .venv/bin/python bench/cases.py --reuse                # measure the kept database again
     .venv/bin/python bench/cases.py --cases 100000 --export-only   # the HTCDS export beside COPY
+    .venv/bin/python bench/cases.py --cases 100000 --export-only --engine sqlite   # beside sqlite3 -csv
 
 Makes a throw-away database (HAVEN_BENCH_CASES_DATABASE, a full URL; else haven_bench_cases
 next to HAVEN_TEST_DATABASE_URL), migrates it,
@@ -23,7 +24,9 @@ of one big organisation, it times the case list with common filters, the overdue
 case pages, and prints p50/p95 per page; then it streams an HTCDS CSV export of Hotline VN's
 cases (a tenth of all: 100,000 for the full run) through haven.exchange.export, beside
 PostgreSQL's own COPY ... TO STDOUT of the same rows (each case with its victims and their
-people). --export-only skips the pages and exports every case.
+people). --export-only skips the pages and exports every case. With --engine sqlite (only with
+--export-only) the same cases go into a throw-away SQLite file (bench/cases_sqlite.py) and the
+reference is SQLite's own CSV output of the same query, the sqlite3 shell's -csv mode.
 Targets (issue 5): list and case page p95 under 100 ms; export over 5,000 cases/s.
 """
 
@@ -752,16 +755,40 @@ COPY_ROWS = """
 """
 
 
-def copy_rate(organisation) -> tuple[float, int]:
-    """Seconds and bytes for PostgreSQL's own COPY ... TO STDOUT (CSV) of the same rows: each
-    case with its victims and their people, every column, still encrypted."""
+def server_cpu() -> float:
+    """CPU seconds used so far by this connection's PostgreSQL backend, when it runs on this
+    machine (its /proc entry); 0 on SQLite, whose work is done in this process."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return 0.0
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return float("nan")  # a server elsewhere: its CPU is not seen from here
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def copy_rate(organisation) -> tuple[float, float | None, int]:
+    """Wall seconds, CPU seconds (None: the server's) and bytes for the engine's own CSV of the
+    same rows: each case with its victims and their people, every column, still encrypted.
+    PostgreSQL's COPY ... TO STDOUT; on SQLite, the sqlite3 shell's -csv output."""
     from django.db import connection
 
     where = "" if organisation is None else "WHERE c.organisation_id = %s"
     query = COPY_ROWS.format(where=where)
     if organisation is not None:
-        query = query.replace("%s", f"'{organisation.pk}'")  # a UUID: nothing to escape
+        key = organisation.pk.hex if connection.vendor == "sqlite" else organisation.pk
+        query = query.replace("%s", f"'{key}'")  # a UUID: nothing to escape
+    if connection.vendor == "sqlite":
+        import cases_sqlite
+
+        return cases_sqlite.shell_rate(connection.settings_dict["NAME"], query)
     size = 0
+    server = server_cpu()
     began = time.perf_counter()
     with (
         connection.cursor() as cursor,
@@ -769,12 +796,15 @@ def copy_rate(organisation) -> tuple[float, int]:
     ):
         for block in copy:
             size += len(block)
-    return time.perf_counter() - began, size
+    elapsed = time.perf_counter() - began
+    return elapsed, server_cpu() - server, size
 
 
 def export(organisation) -> None:
     """The HTCDS CSV export of `cases`, streamed, beside COPY of the same rows."""
     import resource
+
+    from django.db import connection
 
     from haven.exchange.export import cases_for_export, export_csv
 
@@ -782,22 +812,35 @@ def export(organisation) -> None:
     label = "every organisation" if organisation is None else organisation.name
     count = cases.count()
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    server = server_cpu()
     began, cpu = time.perf_counter(), time.process_time()
     size = lines = 0
     for piece in export_csv(cases):
         size += len(piece.encode())
         lines += piece.count("\n")
     elapsed, cpu = time.perf_counter() - began, time.process_time() - cpu
+    server = server_cpu() - server  # the database's share, on PostgreSQL
     grown = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss) / 1024
-    copied, copy_size = copy_rate(organisation)
+    load = os.getloadavg()[0]
+    copied, copy_cpu, copy_size = copy_rate(organisation)
+    reference = (
+        "sqlite3 -csv (the shell) of the same rows (encrypted)"
+        if connection.vendor == "sqlite"
+        else "PostgreSQL COPY of the same rows (encrypted, TO STDOUT csv)"
+    )
+    # CPU: this process plus, on PostgreSQL, its backend; the reference's is all the engine's.
+    total = cpu + server
+    reference_cpu = f" ({count / copy_cpu:,.0f}/s of its CPU time)"
+    ratio_cpu = f", CPU {copy_cpu / total:.2f}"
+    database = f", {count / total:,.0f}/s with its backend's" if server else ""
     print(
         f"\nHTCDS CSV export of {count:,} cases ({label}): {elapsed:.1f} s = "
-        f"{count / elapsed:,.0f} cases/s ({count / cpu:,.0f}/s of this process's CPU time); "
-        f"{lines:,} lines, {size / 1e6:.0f} MB; peak memory "
-        f"grew {grown:,.0f} MB\n"
-        f"PostgreSQL COPY of the same rows (encrypted, TO STDOUT csv): {copied:.1f} s = "
-        f"{count / copied:,.0f} cases/s, {copy_size / 1e6:.0f} MB; export/COPY "
-        f"{copied / elapsed:.2f}",
+        f"{count / elapsed:,.0f} cases/s ({count / cpu:,.0f}/s of this process's CPU time"
+        f"{database}); {lines:,} lines, {size / 1e6:.0f} MB; peak memory "
+        f"grew {grown:,.0f} MB; load {load:.1f}\n"
+        f"{reference}: {copied:.1f} s = "
+        f"{count / copied:,.0f} cases/s{reference_cpu}, {copy_size / 1e6:.0f} MB; "
+        f"export/reference wall {copied / elapsed:.2f}{ratio_cpu}",
         flush=True,
     )
 
@@ -825,8 +868,18 @@ def run(arguments) -> None:
     call_command("migrate", verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
     load_average = os.getloadavg()
-    print(f"PostgreSQL; machine load {load_average[0]:.1f} on {os.cpu_count()} CPUs at the start")
-    if arguments.reuse:
+    engine = "SQLite" if arguments.engine == "sqlite" else "PostgreSQL"
+    print(f"{engine}; machine load {load_average[0]:.1f} on {os.cpu_count()} CPUs at the start")
+    if arguments.engine == "sqlite":
+        import cases_sqlite
+
+        create_demo_data(lambda username: secrets.token_urlsafe(16))
+        figures = cases_sqlite.load(arguments.cases, sys.modules[__name__])
+        print(
+            f"Generated {figures['cases']:,} cases = {figures['rows']:,} rows in "
+            f"{figures['total']:.0f} s"
+        )
+    elif arguments.reuse:
         figures = {
             "hotline": Organisation.objects.get(name="Hotline VN"),
             "measured": Organisation.objects.get(name="Bench organisation 01"),
@@ -853,7 +906,7 @@ def run(arguments) -> None:
     print(f"\nMachine load {load_average[0]:.1f} at the end (other work shares these CPUs).")
 
 
-def environment(data_dir: str, encryption_keys: str) -> dict:
+def environment(data_dir: str, encryption_keys: str, database: str = BENCH_DATABASE) -> dict:
     """Production settings (DEBUG off) against the benchmark's database."""
     base = {key: value for key, value in os.environ.items() if not key.startswith("HAVEN_")}
     base.update(
@@ -865,7 +918,7 @@ def environment(data_dir: str, encryption_keys: str) -> dict:
         HAVEN_RECEIPT_SALT=secrets.token_hex(32),
         HAVEN_AUDIT_KEY="bench:" + base64.b64encode(secrets.token_bytes(32)).decode(),
         HAVEN_ALLOWED_HOSTS="testserver",
-        HAVEN_DATABASE_URL=BENCH_DATABASE,
+        HAVEN_DATABASE_URL=database,
         HAVEN_LOG_LEVEL="WARNING",
         HAVEN_SMTP_HOST="",
         HAVEN_DATA_DIR=data_dir,
@@ -888,10 +941,26 @@ def main() -> None:
         action="store_true",
         help="only time the HTCDS CSV export of every case, beside COPY of the same rows",
     )
+    parser.add_argument(
+        "--engine",
+        choices=("postgresql", "sqlite"),
+        default="postgresql",
+        help="sqlite: a throw-away SQLite file, with --export-only (the pages need PostgreSQL)",
+    )
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     arguments = parser.parse_args()
     if arguments.child:
         run(arguments)
+        return
+    if arguments.engine == "sqlite":
+        if not arguments.export_only or arguments.keep or arguments.reuse:
+            parser.error("--engine sqlite goes with --export-only, without --keep or --reuse")
+        encryption_keys = "bench:" + base64.b64encode(secrets.token_bytes(32)).decode()
+        with tempfile.TemporaryDirectory(prefix="haven-bench-cases-") as folder:
+            env = environment(folder, encryption_keys, f"sqlite:///{folder}/bench.sqlite3")
+            subprocess.run(
+                [sys.executable, __file__, "--child", *sys.argv[1:]], env=env, check=True, cwd=ROOT
+            )
         return
     import psycopg
 

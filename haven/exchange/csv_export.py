@@ -19,10 +19,11 @@ from collections import defaultdict
 from collections.abc import Iterator
 from operator import itemgetter
 
-from django.db.models import BooleanField, DateField, JSONField
+from django.db import connection
+from django.db.models import BooleanField, DateField, Exists, JSONField, OuterRef
 from django.db.models.sql.constants import MULTI
 
-from haven.cases.models import Case, Consent, Participant, ParticipantRole
+from haven.cases.models import Case, Consent, Participant, ParticipantRole, Person, Referral
 from haven.exchange.columns import Kind
 from haven.exchange.export import (
     CHUNK_SIZE,
@@ -86,7 +87,8 @@ class _Table:
         ]
 
     def values(self, rows) -> list[list]:
-        """Stored rows as columns of model-like values: decrypted, parsed."""
+        """Stored rows as columns of model-like values: decrypted, parsed. Columns after the
+        table's own names (the victim query's case number and consent flag) stay as stored."""
         if not rows:
             return [[] for _ in self.names]
         columns = [list(values) for values in zip(*rows, strict=True)]
@@ -126,31 +128,65 @@ def _chunks(queryset, chunk_size: int) -> Iterator[list]:
     yield from compiler.execute_sql(MULTI, chunked_fetch=True, chunk_size=chunk_size)
 
 
-def _consent_flags(ids) -> dict:
-    """{(case id, person id): "TRUE" | "FALSE" | ""}: `con_Consent` as `consent_flag` says."""
-    answers: dict = {}
-    rows = (
-        Consent.objects.filter(case_id__in=ids)
-        .order_by("recorded_at", "item", "pk")
-        .values_list("case_id", "person_id", "item", "given", "withdrawn_at")
+def _victims_sql(plan_names: list[str], vendor: str) -> str:
+    """One query for a chunk of cases: each victim's participant and person columns, the
+    number of its case in the chunk, and `con_Consent` worked out by the database.
+
+    The chunk's case ids come as one parameter (an array on PostgreSQL, a JSON list on SQLite)
+    rather than an `IN` list Django would prepare value by value. `con_Consent` is the flag
+    `consent_flag` gives: of each HTCDS item, the person's latest answer in the case (by
+    `recorded_at`, then id), unless withdrawn; "FALSE" if one of them is refused, "TRUE" if all
+    of CONSENT_ITEMS are given, else empty. `cross_border` is Haven's own and does not count."""
+    participant, person, consent = (
+        model._meta.db_table for model in (Participant, Person, Consent)
     )
-    for rows_chunk in _chunks(rows, 10_000):
-        for case_id, person_id, item, given, withdrawn_at in rows_chunk:
-            if withdrawn_at is None:
-                answers[(case_id, person_id, item)] = bool(given)
-            else:
-                answers.pop((case_id, person_id, item), None)
-    people = defaultdict(dict)
-    for (case_id, person_id, item), given in answers.items():
-        people[(case_id, person_id)][item] = given
-    flags = {}
-    for key, items in people.items():
-        given = [items.get(item) for item in CONSENT_ITEMS]
-        if False in given:
-            flags[key] = "FALSE"
-        elif None not in given:  # every HTCDS item answered, none refused (cross_border aside)
-            flags[key] = "TRUE"
-    return flags
+    columns = []
+    for name in plan_names:
+        field = _field(Participant, name)
+        alias = "pe" if name.startswith("person__") else "pa"
+        columns.append(f'{alias}."{field.column}"')
+    if vendor == "postgresql":
+        ids = "SELECT id, n - 1 FROM unnest(%s::uuid[]) WITH ORDINALITY AS chunk(id, n)"
+    else:
+        ids = "SELECT value, key FROM json_each(%s)"
+    items = ", ".join(["%s"] * len(CONSENT_ITEMS))
+    # Only the models' own table and column names are put into the text; values are parameters.
+    return f"""
+        WITH ids(id, n) AS ({ids}),
+        latest AS (
+            SELECT k.case_id, k.person_id, k.given, k.withdrawn_at, ROW_NUMBER() OVER (
+                PARTITION BY k.case_id, k.person_id, k.item
+                ORDER BY k.recorded_at DESC, k.id DESC
+            ) AS turn
+            FROM "{consent}" k
+            WHERE k.case_id IN (SELECT id FROM ids) AND k.item IN ({items})
+        ),
+        flags AS (
+            SELECT case_id, person_id, CASE
+                WHEN MIN(CASE WHEN given THEN 1 ELSE 0 END) = 0 THEN 'FALSE'
+                WHEN COUNT(*) = {len(CONSENT_ITEMS)} THEN 'TRUE'
+                ELSE '' END AS flag
+            FROM latest WHERE turn = 1 AND withdrawn_at IS NULL
+            GROUP BY case_id, person_id
+        )
+        SELECT {", ".join(columns)}, ids.n, COALESCE(f.flag, '')
+        FROM ids
+        JOIN "{participant}" pa ON pa.case_id = ids.id AND pa.role = %s
+        JOIN "{person}" pe ON pe.id = pa.person_id
+        LEFT JOIN flags f ON f.case_id = pa.case_id AND f.person_id = pa.person_id
+        ORDER BY ids.n, pa.created, pa.id
+    """  # noqa: S608
+
+
+def _victim_rows(plan, ids) -> list[tuple]:
+    """The victim query's rows for a chunk of case ids as stored (UUIDs, or hex on SQLite)."""
+    vendor = connection.vendor
+    if plan.victims_sql is None:
+        plan.victims_sql = _victims_sql(plan.victim.names, vendor)
+    chunk = list(ids) if vendor == "postgresql" else json.dumps(ids)
+    with connection.cursor() as cursor:
+        cursor.execute(plan.victims_sql, [chunk, *CONSENT_ITEMS, ParticipantRole.VICTIM])
+        return cursor.fetchall()
 
 
 class FastPlan:
@@ -162,8 +198,6 @@ class FastPlan:
         case_names = sorted({*(n for c in case_columns for n in _source(c)), *OUTGOING_FIELDS})
         self.case = _Table(Case, ["id", *case_names], case_columns)
         victim_names = [
-            "case_id",
-            "person_id",
             *(n for c in victim for n in _source(c)),
             *(n for c in person for n in _source(c, "person__")),
         ]
@@ -177,6 +211,7 @@ class FastPlan:
             *(len(order) if c.part == "consent" else place[id(c)] for c in columns)
         )
         self.no_victim = ("",) * (len(victim) + len(person) + 1)
+        self.victims_sql = None  # made on first use, for the connection's engine
         self.outgoing = [
             (i, column.field, cell_writer(column.kind))
             for i, column in enumerate(case_columns)
@@ -189,7 +224,8 @@ def _case_cells(plan: FastPlan, chunk) -> tuple[list, list[tuple]]:
     columns = plan.case.values(chunk)
     cells = plan.case.cell_rows(columns, len(chunk))
     ids = columns[0]
-    referrals_of = _referrals(ids)
+    referred = [case_id for case_id, some in zip(ids, columns[-1], strict=True) if some]
+    referrals_of = _referrals(referred) if referred else None
     if referrals_of:
         for number, case_id in enumerate(ids):
             key = case_id if isinstance(case_id, uuid.UUID) else uuid.UUID(case_id)
@@ -207,32 +243,35 @@ def _case_cells(plan: FastPlan, chunk) -> tuple[list, list[tuple]]:
 def export_csv(cases, *, extended: bool = False, chunk_size: int = CHUNK_SIZE) -> Iterator[str]:
     """The CSV text, in pieces: the header of system names, then one row per victim."""
     plan = FastPlan(csv_columns(extended))
-    victims_of = Participant.objects.filter(role=ParticipantRole.VICTIM).order_by("created", "pk")
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow([safe_cell(column.name) for column in plan.columns])
     pick, no_victim = plan.pick, plan.no_victim
-    for chunk in _chunks(cases.values_list(*plan.case.names), chunk_size):
+    referred = Exists(Referral.objects.filter(case_id=OuterRef("pk")))
+    query = cases.annotate(export_referred=referred).values_list(
+        *plan.case.names, "export_referred"
+    )
+    for chunk in _chunks(query, chunk_size):
         ids, case_cells = _case_cells(plan, chunk)
-        query = victims_of.filter(case_id__in=ids).values_list(*plan.victim.names)
-        rows = [row for part in _chunks(query, chunk_size * 4) for row in part]
+        rows = _victim_rows(plan, ids)
         columns = plan.victim.values(rows)
-        cells = zip(
+        victims = defaultdict(list)  # number of the case in the chunk: its victims' cells
+        for number, flag, victim, person in zip(
+            columns[-2],
+            columns[-1],
             plan.victim.cell_rows(columns, len(rows)),
             plan.person.cell_rows(columns, len(rows)),
             strict=True,
-        )
-        victims = defaultdict(list)
-        for case_id, person_id, (victim, person) in zip(columns[0], columns[1], cells, strict=True):
-            victims[case_id].append((person_id, victim + person))
-        flags = _consent_flags(ids)
-        for case_id, case in zip(ids, case_cells, strict=True):
-            mine = victims.get(case_id)
-            if not mine:
-                writer.writerow(pick(case + no_victim))
-                continue
-            for person_id, victim in mine:
-                writer.writerow(pick((*case, *victim, flags.get((case_id, person_id), ""))))
+        ):
+            victims[number].append((*victim, *person, flag))
+        rows = []
+        for number, case in enumerate(case_cells):
+            mine = victims.get(number)
+            if mine is None:
+                rows.append(pick(case + no_victim))
+            else:
+                rows.extend(pick(case + victim) for victim in mine)
+        writer.writerows(rows)
         yield buffer.getvalue()
         buffer.seek(0)
         buffer.truncate()

@@ -172,9 +172,73 @@ def _split_fast(token: str, prefix: str) -> tuple[str, bytes]:
     return token[:start], sealed
 
 
+_STANDARD = bytes(range(256)).translate(_TO_STANDARD)  # "-" and "_" as "+" and "/"
+_STANDARD_BITS = {_STANDARD[ord(character)]: value for character, value in _BITS.items()}
+_PADDING = (b"", None, b"==", b"=")
+_SEPARATOR = ","  # neither in a token's base64 nor in its head
+_BODY_OR_SEPARATOR = _URLSAFE + _SEPARATOR.encode()
+
+
 def decrypt_texts(tokens, associated_data: bytes = b"") -> list:
-    """`decrypt_text` of many tokens of one column (None stays None), for bulk reads: the token
-    is parsed without a regular expression, each key's cipher looked up once."""
+    """`decrypt_text` of many tokens of one column (None stays None), for bulk reads.
+
+    A column is nearly always under one key: when every token starts with the first one's
+    `hv1:<key id>:`, the bodies are joined and checked (ASCII, only base64url characters) and
+    turned into standard base64 by three calls for the whole column, and each token costs one
+    base64 decoding and one AES-GCM decryption with the key's cipher. Anything else (several
+    keys, a refused token) goes a token at a time through `_decrypt_each`, which accepts and
+    refuses exactly what `decrypt_text` does and raises its error."""
+    present = [token for token in tokens if token is not None]
+    if not present:
+        return list(tokens)
+    first = present[0]
+    end = first.find(":", len(_TEXT_HEAD))
+    head = first[: end + 1]
+    key_id = head[len(_TEXT_HEAD) : -1]
+    if (
+        end < 0
+        or not first.startswith(_TEXT_HEAD)
+        or not 0 < len(key_id) <= 16
+        or not _KEY_ID_CHARS.issuperset(key_id)
+        or not all(token.startswith(head) for token in present)
+    ):
+        return _decrypt_each(tokens, associated_data)
+    start = len(head)
+    joined = _SEPARATOR.join([token[start:] for token in present])
+    try:
+        encoded = joined.encode("ascii")
+    except UnicodeEncodeError:
+        return _decrypt_each(tokens, associated_data)
+    if (
+        encoded.translate(None, _BODY_OR_SEPARATOR)
+        or encoded.count(b",") != len(present) - 1  # no separator inside a body
+    ):
+        return _decrypt_each(tokens, associated_data)
+    decrypt = _cipher_for(key_id).decrypt
+    a2b, bits, unused, padding = binascii.a2b_base64, _STANDARD_BITS, UNUSED_BITS, _PADDING
+    texts = []
+    append = texts.append
+    try:
+        for body in encoded.translate(_TO_STANDARD).split(b","):
+            leftover = len(body) & 3
+            if leftover:
+                if leftover == 1 or bits[body[-1]] & unused[leftover]:
+                    raise ValueError
+                body += padding[leftover]
+            sealed = a2b(body)
+            if len(sealed) < NONCE_SIZE + TAG_SIZE:
+                raise ValueError
+            append(decrypt(sealed[:NONCE_SIZE], sealed[NONCE_SIZE:], associated_data).decode())
+    except (ValueError, InvalidTag):  # binascii.Error and UnicodeDecodeError are ValueErrors
+        return _decrypt_each(tokens, associated_data)  # raises the token's own error
+    if len(present) == len(tokens):
+        return texts
+    plain = iter(texts)
+    return [None if token is None else next(plain) for token in tokens]
+
+
+def _decrypt_each(tokens, associated_data: bytes) -> list:
+    """`decrypt_texts` a token at a time: any column, and the exact error of a refused token."""
     ciphers: dict[str, AESGCM] = {}
     texts = []
     append = texts.append

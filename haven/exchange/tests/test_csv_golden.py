@@ -3,6 +3,8 @@ replaced (reference_csv.py, the code as it was), on the demo cases and on cases 
 every corner: cells a spreadsheet would run, empty and missing values, no victims, consent
 given, refused and withdrawn, referrals in several states."""
 
+import csv
+import io
 from datetime import date
 
 import pytest
@@ -87,3 +89,46 @@ def test_one_organisations_cases_give_the_same_bytes(alice):
     old = "".join(reference_csv.export_csv(cases, extended=True))
     assert "'=1+2" in old and "''=1" in old  # guarded cells are part of what is compared
     assert "".join(export_csv(cases, extended=True)).encode() == old.encode()
+
+
+def consent_stories(alice) -> dict:
+    """Cases whose con_Consent the database works out (issue 19), by what they should give."""
+    htcds = dict(ALL_CONSENT)
+    stories = {}
+    stories["TRUE, cross_border refused"] = make_case(
+        alice, consent={**htcds, "cross_border": False}, opened=date(2025, 1, 1)
+    )
+    six = {item: True for item in list(htcds)[1:]}
+    stories["empty, cross_border given but one item unasked"] = make_case(
+        alice, consent={**six, "cross_border": True}, opened=date(2025, 1, 2)
+    )
+    regiven = make_case(alice, consent=htcds, opened=date(2025, 1, 3))
+    person = regiven.participants.get().person
+    referrals.withdraw_consent(regiven, person, actor=alice, item="retention")
+    referrals.record_consent(regiven, person, actor=alice, answers={"retention": True})
+    stories["TRUE, withdrawn then given again"] = regiven
+    withdrawn = make_case(alice, consent=htcds, opened=date(2025, 1, 4))
+    person = withdrawn.participants.get().person
+    referrals.withdraw_consent(withdrawn, person, actor=alice, item="access")
+    stories["empty, one withdrawn"] = withdrawn
+    refused = make_case(alice, consent=htcds, opened=date(2025, 1, 5))
+    person = refused.participants.get().person
+    referrals.record_consent(refused, person, actor=alice, answers={"access": False})
+    stories["FALSE, refused after given"] = refused
+    changed = make_case(alice, consent={**htcds, "access": False}, opened=date(2025, 1, 6))
+    person = changed.participants.get().person
+    referrals.record_consent(changed, person, actor=alice, answers={"access": True})
+    stories["TRUE, given after refused"] = changed
+    return stories
+
+
+def test_the_consent_flag_follows_the_latest_answer_of_the_seven_items(alice):
+    stories = consent_stories(alice)
+    cases = cases_for_export(alice.organisation)
+    new = "".join(export_csv(cases))
+    assert new.encode() == "".join(reference_csv.export_csv(cases)).encode()
+    rows = list(csv.DictReader(io.StringIO(new)))
+    assert len(rows) == len(stories)
+    for (story, _), row in zip(stories.items(), rows, strict=True):
+        expected = story.split(",")[0]
+        assert row["con_Consent"] == ("" if expected == "empty" else expected), story

@@ -217,6 +217,28 @@ class TestDecryptTexts:
         with pytest.raises(DecryptionError):
             decrypt_texts([token])
 
+    @pytest.mark.parametrize("token", [*MALFORMED_TOKENS, "hv1:test-old:ab,cd"])
+    def test_a_malformed_value_among_good_ones_is_refused(self, token):
+        """The whole column is checked at once when its tokens share a key: one bad token in
+        the middle of good ones is refused, with `decrypt_text`'s error."""
+        good = [encrypt_text(str(number), b"t.c") for number in range(3)]
+        with pytest.raises(DecryptionError) as alone:
+            decrypt_text(token, b"t.c")
+        with pytest.raises(DecryptionError) as among:
+            decrypt_texts([*good, None, token, *good], b"t.c")
+        assert str(among.value) == str(alone.value)
+
+    def test_an_altered_or_moved_value_among_good_ones_is_refused(self):
+        good = [encrypt_text(str(number), b"t.c") for number in range(3)]
+        token = encrypt_text("secret", b"t.c")
+        for index in range(len("hv1:test-old:"), len(token)):
+            replacement = "A" if token[index] != "A" else "B"
+            altered = token[:index] + replacement + token[index + 1 :]
+            with pytest.raises(DecryptionError):
+                decrypt_texts([*good, altered, *good], b"t.c")
+        with pytest.raises(DecryptionError, match="associated data"):
+            decrypt_texts([*good, encrypt_text("secret", b"t.d")], b"t.c")
+
     def test_a_non_canonical_last_character_is_refused(self):
         token = encrypt_text("abcd")  # 32 bytes: 43 characters, the last with 2 unused bits
         last = BASE64_URL.index(token[-1])

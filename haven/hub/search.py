@@ -371,11 +371,14 @@ def _count(text: str, phrase: str) -> int:
     return f" {text} ".count(f" {phrase} ")
 
 
-def _term_score(document, term: str, exact: str, idf: dict, norm: float) -> float:
-    frequency = TITLE_WEIGHT * _count(document.title_fold, term) + _count(document.body_fold, term)
-    if document.language in STEMMERS and frequency:
+def _term_score(padded: tuple[str, ...], term: str, exact: str, idf: dict, norm: float) -> float:
+    """BM25 of one term; `padded` holds the document's title_fold, body_fold (and, stemmed,
+    title_words and words) with a space at each end, made once per document."""
+    title, body, *written = padded
+    frequency = TITLE_WEIGHT * title.count(f" {term} ") + body.count(f" {term} ")
+    if written and frequency:
         # A word as typed counts fully; another word of the same stem counts for less.
-        same = TITLE_WEIGHT * _count(document.title_words, exact) + _count(document.words, exact)
+        same = TITLE_WEIGHT * written[0].count(f" {exact} ") + written[1].count(f" {exact} ")
         frequency = same + STEM_WEIGHT * (frequency - same)
     return idf[term] * frequency * (K1 + 1) / (frequency + norm) if frequency else 0.0
 
@@ -384,10 +387,14 @@ def best_alternatives(document, groups, exact_groups, idf: dict, average_length:
     """Per group, the number of its best alternative in the document (0, as typed, when none
     matches) and that alternative's score (a synonym's times SYNONYM_WEIGHT)."""
     norm = K1 * (1 - B + B * document.length / average_length)
+    fields = [document.title_fold, document.body_fold]
+    if document.language in STEMMERS:
+        fields += [document.title_words, document.words]
+    padded = tuple(f" {text} " for text in fields)
     best = []
     for group, exact in zip(groups, exact_groups, strict=True):
         scores = [
-            (_term_score(document, term, written, idf, norm) * (SYNONYM_WEIGHT if i else 1.0), -i)
+            (_term_score(padded, term, written, idf, norm) * (SYNONYM_WEIGHT if i else 1.0), -i)
             for i, (term, written) in enumerate(zip(group, exact, strict=True))
             if term in idf
         ]

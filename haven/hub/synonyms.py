@@ -17,7 +17,7 @@ Aliases are the names and acronyms of an article (ACTIP, Palermo, "Công ước 
 """
 
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
@@ -172,15 +172,18 @@ def helpline_country(words: list[str], groups: list[tuple[str, ...]], language: 
     return None
 
 
+@lru_cache(maxsize=4096)
+def _analysed(alias: str, language: str) -> str:
+    return " ".join(token.term for token in tokens(alias, language))
+
+
 def alias_slugs(words: list[str], language: str) -> list[str]:
     """Articles in `language` one of whose aliases the query is, exactly (as analysed)."""
     query = " ".join(words)
-    slugs = []
     rows = Article.objects.filter(language=language, published=True).values_list("slug", "aliases")
-    for slug, aliases in rows:
-        if any(" ".join(t.term for t in tokens(alias, language)) == query for alias in aliases):
-            slugs.append(slug)
-    return sorted(slugs)
+    return sorted(
+        slug for slug, aliases in rows if any(_analysed(a, language) == query for a in aliases)
+    )
 
 
 def pinned_documents(words, groups, language: str) -> list[tuple[int, str]]:

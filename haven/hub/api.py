@@ -19,6 +19,11 @@ router = Router(tags=["information hub"], auth=None)
 DEFAULT_LANGUAGE = vocabulary.default_language_code()
 
 
+class SynonymOut(Schema):
+    typed: str = Field(description="words of the query, as typed")
+    matched: str = Field(description="a word of the same meaning that the result was found by")
+
+
 class ResultOut(Schema):
     kind: str
     slug: str
@@ -27,6 +32,11 @@ class ResultOut(Schema):
     url: str
     snippet: str
     score: float
+    synonyms: list[SynonymOut] = Field(description="why it matched: synonyms of the query's words")
+    pinned: str = Field(
+        description='"alias" when the query is a name of this article (ACTIP, Palermo...), '
+        '"helpline" when it asks for this country\'s help-lines, else empty: such a result is first'
+    )
 
 
 class SearchOut(Schema):

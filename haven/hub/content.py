@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from haven.audit.services import record_event
-from haven.hub import markdown, search
+from haven.hub import markdown, search, synonyms
 from haven.hub.models import (
     MISSION_KINDS,
     Article,
@@ -132,6 +132,11 @@ def parse_article(path: Path) -> ArticleFile:
     countries = meta.get("countries", [])
     if not isinstance(countries, list) or any(code not in ASEAN for code in countries):
         _fail(path, f"'countries' must be a list of ASEAN country codes ({' '.join(ASEAN)})")
+    aliases = meta.get("aliases", [])
+    if not isinstance(aliases, list) or any(
+        not isinstance(alias, str) or not alias.strip() or len(alias) > 100 for alias in aliases
+    ):
+        _fail(path, "'aliases' must be a list of names, each at most 100 characters")
     reviewed = meta.get("reviewed")
     if not isinstance(reviewed, datetime.date):
         _fail(path, "'reviewed' must be a date like 2026-11-28")
@@ -153,6 +158,7 @@ def parse_article(path: Path) -> ArticleFile:
         "title": _text(path, meta, "title", 200),
         "summary": _text(path, meta, "summary", 600),
         "countries": countries,
+        "aliases": [alias.strip() for alias in aliases],
         "reviewed": reviewed,
         "sources": [
             {"title": str(item["title"]).strip(), "url": str(item["url"]).strip()}
@@ -479,6 +485,19 @@ def rebuild_search_index() -> None:
         index_service(service)
 
 
+def check_synonyms(directory: Path) -> None:
+    """Every synonyms.<language>.yaml must be usable (they are read at query time, not loaded)."""
+    codes = vocabulary.language_codes()
+    for path in sorted(directory.glob("synonyms.*.yaml")):
+        language = path.name.split(".")[1]
+        if language not in codes:
+            _fail(path, f"the language in the file name must be {_either(codes)}")
+        try:
+            synonyms.parse_synonyms(path, language)
+        except synonyms.SynonymError as error:
+            raise ContentError(f"search/{error}") from error
+
+
 @transaction.atomic
 def load_content(root: Path, *, force: bool = False) -> LoadReport:
     """Load changed files; with force, every file, and the search index is rebuilt."""
@@ -498,6 +517,7 @@ def load_content(root: Path, *, force: bool = False) -> LoadReport:
                 f"{slug}: every article needs {' and '.join(complete)}; missing {missing}"
             )
     _check_links(files, {country["country"] for country in countries})
+    check_synonyms(root / "search")
 
     report = LoadReport()
     _load_helplines(helplines_path, report, force)

@@ -26,6 +26,9 @@ class Article(models.Model):
     summary = models.TextField(_("summary"))
     body = models.TextField(_("body (Markdown)"))
     countries = models.JSONField(_("countries"), default=list, blank=True)
+    # Names and acronyms a reader may search for (ACTIP, Palermo): one of them alone puts the
+    # article first (haven.hub.synonyms).
+    aliases = models.JSONField(_("aliases"), default=list, blank=True)
     sources = models.JSONField(_("sources"), default=list)
     reviewed = models.DateField(_("last reviewed"))
     published = models.BooleanField(_("published"), default=True)

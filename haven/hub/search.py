@@ -13,10 +13,9 @@ A word that no document contains is replaced by the closest known word by trigra
 (pg_trgm on PostgreSQL; an FTS5 trigram index on SQLite, then the same similarity in Python).
 """
 
-import html
 import itertools
 import math
-from collections import Counter, deque
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -26,7 +25,9 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from haven.hub.models import SearchDocument, SearchTerm, SearchTotals
-from haven.lib.analysis import SPACED, STEMMERS, iter_tokens, tokens
+from haven.hub.snippets import make_snippet
+from haven.hub.synonyms import Synonym, exact_groups, expand, pinned_documents, synonyms_used
+from haven.lib.analysis import SPACED, STEMMERS, tokens
 from haven.lib.text import fold, has_diacritics, normalize
 
 MAX_QUERY_LENGTH = 200
@@ -36,12 +37,13 @@ SCAN_LIMIT = 300
 K1, B = 1.2, 0.75
 TITLE_WEIGHT = 3.0
 PHRASE_WEIGHT = 1.5
+TITLE_MATCH_WEIGHT = 0.5
 EXACT_WEIGHT = 1.0
 TYPO_SIMILARITY = 0.4
 # Close words checked for documents in the query's language, at most (zero-hit queries only).
 TYPO_LANGUAGE_CHECKS = 5
 STEM_WEIGHT = 0.5
-SNIPPET_CHARACTERS = 220
+SYNONYM_WEIGHT = 0.9  # a synonym counts a little less than the word as typed
 HOME_COUNTRY_BOOST = 1.25
 
 
@@ -58,6 +60,8 @@ class Result:
     url: str
     snippet: str
     score: float
+    synonyms: list[Synonym] = field(default_factory=list)
+    pinned: str = ""  # "alias" or "helpline": the query names this document (haven.hub.synonyms)
 
 
 @dataclass
@@ -226,6 +230,11 @@ def parse_query(query: str, language: str = "vi") -> list[str]:
     return [word[:100] for word in words]
 
 
+def parse_groups(query: str, language: str = "vi") -> list[tuple[str, ...]]:
+    """The query as term groups (see haven.hub.synonyms): its words, with their synonyms."""
+    return expand(parse_query(query, language), language)
+
+
 def _document_frequencies(terms: list[str]) -> dict[str, int]:
     """Documents per term; the corpus totals come in the same query, under the key None."""
     distinct = sorted(set(terms))
@@ -298,13 +307,17 @@ def correct_term(term: str, language: str | None = None) -> str | None:
     if language is None:
         return scored[0][2]
     for _score, _documents, candidate in scored[:TYPO_LANGUAGE_CHECKS]:
-        if _candidates([candidate], language, any_term=False)[0]:
+        if _candidates([(candidate,)], language, any_term=False)[0]:
             return candidate
     return None
 
 
-def _candidates(terms: list[str], language: str, any_term: bool) -> tuple[list[int], int]:
-    """Ids of up to CANDIDATES matching documents, pre-ranked by the engine, and the count.
+def _candidates(
+    groups: list[tuple[str, ...]], language: str, any_term: bool
+) -> tuple[list[int], int]:
+    """Ids of up to CANDIDATES matching documents, pre-ranked by the engine, and the count:
+    documents with every group (or, with any_term, any group); a group is any of its
+    alternatives, an alternative of several words a phrase.
 
     At most SCAN_LIMIT + 1 matches are looked at, in index order: ranking every match of a
     word found in most documents would cost time in proportion to the whole corpus. The count
@@ -312,7 +325,10 @@ def _candidates(terms: list[str], language: str, any_term: bool) -> tuple[list[i
     """
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            query = (" | " if any_term else " & ").join(terms)
+            query = (" | " if any_term else " & ").join(
+                "(" + " | ".join(" <-> ".join(other.split()) for other in group) + ")"
+                for group in groups
+            )
             cursor.execute(
                 "SELECT id, count(*) OVER () FROM ("
                 "  SELECT id, search_vector FROM hub_searchdocument"
@@ -322,7 +338,9 @@ def _candidates(terms: list[str], language: str, any_term: bool) -> tuple[list[i
                 [query, language, SCAN_LIMIT + 1, query, CANDIDATES],
             )
         else:
-            joined = (" OR " if any_term else " AND ").join(f'"{term}"' for term in terms)
+            joined = (" OR " if any_term else " AND ").join(
+                "(" + " OR ".join(f'"{other}"' for other in group) + ")" for group in groups
+            )
             match = f'{{title_fold body_fold}} : ({joined}) AND language : "{language}"'
             cursor.execute(
                 "SELECT rowid, count(*) OVER () FROM ("
@@ -353,26 +371,57 @@ def _count(text: str, phrase: str) -> int:
     return f" {text} ".count(f" {phrase} ")
 
 
-def score_document(
-    document, terms: list[str], exact_terms: list[str], idf: dict, average_length: float
-) -> float:
-    score = 0.0
+def _term_score(padded: tuple[str, ...], term: str, exact: str, idf: dict, norm: float) -> float:
+    """BM25 of one term; `padded` holds the document's title_fold, body_fold (and, stemmed,
+    title_words and words) with a space at each end, made once per document."""
+    title, body, *written = padded
+    frequency = TITLE_WEIGHT * title.count(f" {term} ") + body.count(f" {term} ")
+    if written and frequency:
+        # A word as typed counts fully; another word of the same stem counts for less.
+        same = TITLE_WEIGHT * written[0].count(f" {exact} ") + written[1].count(f" {exact} ")
+        frequency = same + STEM_WEIGHT * (frequency - same)
+    return idf[term] * frequency * (K1 + 1) / (frequency + norm) if frequency else 0.0
+
+
+def best_alternatives(document, groups, exact_groups, idf: dict, average_length: float):
+    """Per group, the number of its best alternative in the document (0, as typed, when none
+    matches) and that alternative's score (a synonym's times SYNONYM_WEIGHT)."""
     norm = K1 * (1 - B + B * document.length / average_length)
+    fields = [document.title_fold, document.body_fold]
+    if document.language in STEMMERS:
+        fields += [document.title_words, document.words]
+    padded = tuple(f" {text} " for text in fields)
+    best = []
+    for group, exact in zip(groups, exact_groups, strict=True):
+        scores = [
+            (_term_score(padded, term, written, idf, norm) * (SYNONYM_WEIGHT if i else 1.0), -i)
+            for i, (term, written) in enumerate(zip(group, exact, strict=True))
+            if term in idf
+        ]
+        score, index = max(scores, default=(0.0, 0))
+        best.append((-index if score else 0, score))
+    return best
+
+
+def score_document(document, groups, exact_groups, idf: dict, average_length: float) -> float:
+    """The document's score for a query of term groups (see haven.hub.synonyms)."""
+    best = best_alternatives(document, groups, exact_groups, idf, average_length)
+    seen, score = set(), 0.0
+    for group, (_index, alternative_score) in zip(groups, best, strict=True):
+        if group not in seen:  # a word typed twice counts once
+            seen.add(group)
+            score += alternative_score
+    terms = [group[index] for group, (index, _score) in zip(groups, best, strict=True)]
+    exact_terms = [exact[index] for exact, (index, _score) in zip(exact_groups, best, strict=True)]
     stemmed = document.language in STEMMERS
-    for term, exact in dict.fromkeys(zip(terms, exact_terms, strict=True)):
-        frequency = TITLE_WEIGHT * _count(document.title_fold, term) + _count(
-            document.body_fold, term
-        )
-        if stemmed and frequency:
-            # A word as typed counts fully; another word of the same stem counts for less.
-            same = TITLE_WEIGHT * _count(document.title_words, exact) + _count(
-                document.words, exact
-            )
-            frequency = same + STEM_WEIGHT * (frequency - same)
-        if frequency:
-            score += idf[term] * frequency * (K1 + 1) / (frequency + norm)
+    # Each meaning of the query found in the title: BM25 saturates, so a title match alone is
+    # worth little in a long text (the title "Cách báo tin về mua bán người" for "tố giác
+    # buôn người").
+    score += TITLE_MATCH_WEIGHT * sum(
+        idf.get(term, 0.0) for term in set(terms) if _count(document.title_fold, term)
+    )
     if len(terms) > 1:
-        weight = sum(idf[term] for term in terms) / len(terms)
+        weight = sum(idf.get(term, 0.0) for term in terms) / len(terms)
         phrase = " ".join(terms)
         if _count(document.title_fold, phrase):
             score += PHRASE_WEIGHT * TITLE_WEIGHT * weight
@@ -392,84 +441,10 @@ def score_document(
             and exact != term
             and (_count(document.title_words, exact) or _count(document.words, exact))
         ):
-            score += EXACT_WEIGHT * idf[term]
+            score += EXACT_WEIGHT * idf.get(term, 0.0)
     if document.source == "helpline" and document.key == settings.HAVEN_COUNTRY:
         score *= HOME_COUNTRY_BOOST  # this deployment's own help-lines come first among equals
     return score
-
-
-def _first_index(stored: str, wanted: list[str]) -> int | None:
-    """The number of the first word of `stored` (words separated by spaces) where the phrase
-    `wanted` starts, else where any of its words stands; found with string search, not a loop."""
-    padded = f" {stored} "
-    positions = []
-    if len(wanted) > 1:
-        positions = [padded.find(f" {' '.join(wanted)} ")]
-    if not positions or positions[0] < 0:
-        positions = [padded.find(f" {word} ") for word in set(wanted)]
-    positions = [position for position in positions if position >= 0]
-    return padded.count(" ", 0, min(positions)) if positions else None
-
-
-def make_snippet(
-    text: str,
-    terms: list[str],
-    exact_terms: list[str] | None = None,
-    language: str = "vi",
-    stored: tuple[str, str] | None = None,
-) -> str:
-    """A short, HTML-escaped piece of the original text with the matched words in <mark>.
-
-    Words are matched by their analysed terms (folded, stemmed or segmented, as at indexing).
-    When the query was typed with diacritics (or a stemmed language's word as typed) and the text
-    has those exact words, only they are marked; otherwise every analysed match is. `stored` is
-    the document's (body_fold, words): the match is located in them, and the text is analysed
-    only up to the end of the snippet.
-    """
-    text = normalize(text)
-    if stored is None:
-        found = tokens(text, language)
-        stored = (" ".join(t.term for t in found), " ".join(t.surface for t in found))
-    index_terms, surfaces = stored
-    exact = bool(exact_terms) and exact_terms != terms
-    exact = exact and any(f" {word} " in f" {surfaces} " for word in exact_terms)
-    wanted = exact_terms if exact else terms
-    wanted_set, first_index = set(wanted), _first_index(surfaces if exact else index_terms, wanted)
-    stream = iter_tokens(text, language)
-    first, before = None, deque(maxlen=SNIPPET_CHARACTERS // 2)
-    if first_index is not None:
-        for number, token in enumerate(stream):
-            if number == first_index:
-                first = token
-                break
-            before.append(token)
-    if first is None:
-        start, end = 0, min(len(text), SNIPPET_CHARACTERS)
-        stream = iter_tokens(text, language)
-    else:
-        start = max(0, first.start - SNIPPET_CHARACTERS // 3)
-        end = min(len(text), start + SNIPPET_CHARACTERS)
-        if start > 0:
-            space = text.find(" ", start)
-            start = space + 1 if 0 <= space < first.start else start
-        stream = itertools.chain(before, [first], stream)
-    if end < len(text):
-        space = text.rfind(" ", start, end)
-        end = space if space > (first.end if first else start) else end
-    pieces, position = [], start
-    for token in stream:
-        if token.start >= end:
-            break
-        if token.start < start or token.end > end:
-            continue
-        if (token.surface if exact else token.term) not in wanted_set:
-            continue
-        pieces.append(html.escape(text[position : token.start]))
-        pieces.append(f"<mark>{html.escape(text[token.start : token.end])}</mark>")
-        position = token.end
-    pieces.append(html.escape(text[position:end]))
-    snippet = "".join(pieces).strip()
-    return ("… " if start > 0 else "") + snippet + (" …" if end < len(text) else "")
 
 
 def _written_form(term: str, documents: list) -> str:
@@ -488,56 +463,89 @@ def _written_form(term: str, documents: list) -> str:
     return term
 
 
+def _words(groups: list[tuple[str, ...]]) -> list[str]:
+    return [word for group in groups for alternative in group for word in alternative.split()]
+
+
+def _correct_typos(terms: list[str], exact_terms: list[str], language: str):
+    """The query's groups after typo correction (spaced languages; a word covered by a synonym
+    group is left alone): terms, exact terms, the correction or None, groups, frequencies."""
+    groups = expand(terms, language)
+    frequencies = _document_frequencies(_words(groups))
+    covered, position = set(), 0
+    for group in groups:
+        size = len(group[0].split())
+        if len(group) > 1:
+            covered.update(range(position, position + size))
+        position += size
+    unknown = [n for n, term in enumerate(terms) if not frequencies[term] and n not in covered]
+    if language not in SPACED or not unknown:
+        return terms, exact_terms, None, groups, frequencies
+    replaced = [
+        correct_term(term, language) if n in unknown else term for n, term in enumerate(terms)
+    ]
+    kept = [new for new in replaced if new]
+    if not kept or not any(new and new != old for new, old in zip(replaced, terms, strict=False)):
+        return terms, exact_terms, None, groups, frequencies
+    exact_terms = [
+        exact if new == old else new
+        for exact, new, old in zip(exact_terms, replaced, terms, strict=False)
+        if new
+    ]
+    groups = expand(kept, language)
+    return kept, exact_terms, " ".join(kept), groups, _document_frequencies(_words(groups))
+
+
 def search(query: str, language: str, limit: int = 10) -> Results:
     terms = parse_query(query, language)
     exact_terms = list(terms)
     if has_diacritics(query) or language in STEMMERS:
         exact_terms = [token.surface for token in tokens(query, language)][:MAX_QUERY_WORDS]
-
-    frequencies = _document_frequencies(terms)
-    corrected = None
-    if language in SPACED and any(count == 0 for count in frequencies.values()):
-        replaced = [
-            correct_term(term, language) if frequencies[term] == 0 else term for term in terms
-        ]
-        if any(new and new != old for new, old in zip(replaced, terms, strict=False)):
-            kept = [new for new in replaced if new]
-            if kept:
-                corrected = " ".join(kept)
-                exact_terms = [
-                    exact if new == old else new
-                    for exact, new, old in zip(exact_terms, replaced, terms, strict=False)
-                    if new
-                ]
-                terms = kept
-                frequencies = _document_frequencies(terms)
-
+    terms, exact_terms, corrected, groups, frequencies = _correct_typos(
+        terms, exact_terms, language
+    )
     results = Results(query=query, total=0, corrected=corrected, language=language)
-    searchable = [term for term in terms if frequencies[term] > 0]
-    if not searchable:
-        return results
-    # Every word first; when nothing has them all, any of them.
-    for any_term in (False, True):
-        ids, total = _candidates(searchable, language, any_term)
-        if ids:
-            break
+    pinned = dict(pinned_documents(terms, groups, language))
+    # An alternative of several words is in at most as many documents as its rarest word.
+    found = {alt: min(frequencies[w] for w in alt.split()) for group in groups for alt in group}
+    written = exact_groups(groups, exact_terms, language)
+    kept = [(g, e) for g, e in zip(groups, written, strict=True) if any(found[a] for a in g)]
+    groups, written = [g for g, _ in kept], [e for _, e in kept]
+    ids, total = [], 0
+    if groups:
+        searchable = [tuple(a for a in group if found[a]) for group in groups]
+        # Every group first; when nothing has them all, any of them.
+        for any_term in (False, True):
+            ids, total = _candidates(searchable, language, any_term)
+            if ids:
+                break
+    total += len(set(pinned) - set(ids))
+    ids = list(dict.fromkeys([*pinned, *ids]))
     if not ids:
         return results
 
     documents_total, length_total = frequencies[None]
     count = max(documents_total, 1)
     average_length = max(length_total / count, 1.0)
-    idf = {
-        term: math.log(1 + (count - frequencies[term] + 0.5) / (frequencies[term] + 0.5))
-        for term in terms
-    }
+    # A group is one meaning: its alternatives share the rarity of the commonest of them.
+    idf = {}
+    for group in groups:
+        df = max(found[alternative] for alternative in group)
+        weight = math.log(1 + (count - df + 0.5) / (df + 0.5))
+        idf |= {alternative: weight for alternative in group if found[alternative]}
     documents = [Candidate(*row) for row in _rows(Candidate._fields, ids)]
+    order = {pk: number for number, pk in enumerate(pinned)}
     ranked = sorted(
         (
-            (score_document(document, terms, exact_terms, idf, average_length), document)
+            (score_document(document, groups, written, idf, average_length), document)
             for document in documents
         ),
-        key=lambda item: (-round(item[0], 9), item[1].source, item[1].key),
+        key=lambda item: (
+            order.get(item[1].pk, len(order)),  # a document the query names comes first
+            -round(item[0], 9),
+            item[1].source,
+            item[1].key,
+        ),
     )
     if corrected:
         results.corrected = " ".join(_written_form(term, [d for _, d in ranked]) for term in terms)
@@ -545,24 +553,27 @@ def search(query: str, language: str, limit: int = 10) -> Results:
     texts = dict(_rows(("pk", "text"), [document.pk for _, document in ranked]))
     results.total = min(total, SCAN_LIMIT)
     results.total_exact = total <= SCAN_LIMIT
-    results.results = [
-        Result(
-            kind=document.kind,
-            slug=document.key,
-            lang=document.language,
-            title=document.title,
-            url=document.url,
-            snippet=make_snippet(
-                texts[document.pk],
-                searchable,
-                exact_terms,
-                language,
-                (document.body_fold, document.words),
-            ),
-            score=round(score, 4),
+    for score, document in ranked:
+        chosen = [i for i, _ in best_alternatives(document, groups, written, idf, average_length)]
+        words = [
+            w for g, i in zip(groups, chosen, strict=True) if g[i] in idf for w in g[i].split()
+        ]
+        exact = [w for e, i in zip(written, chosen, strict=True) for w in e[i].split()]
+        results.results.append(
+            Result(
+                kind=document.kind,
+                slug=document.key,
+                lang=document.language,
+                title=document.title,
+                url=document.url,
+                snippet=make_snippet(
+                    texts[document.pk], words, exact, language, (document.body_fold, document.words)
+                ),
+                score=round(score, 4),
+                synonyms=synonyms_used(written, chosen),
+                pinned=pinned.get(document.pk, ""),
+            )
         )
-        for score, document in ranked
-    ]
     return results
 
 

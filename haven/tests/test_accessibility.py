@@ -32,6 +32,7 @@ PAGES = [
     "/help/th/",
     "/search/",
     "/search/?q=lao+dong",
+    "/search/?q=t%E1%BB%91+gi%C3%A1c",  # a synonym: the result says which word it was found by
     "/search/?q=zzqxv",
     "/report/",
     "/report/new/",

@@ -10,7 +10,9 @@ class TestSearchApi:
         assert body["query"] == "duong day nong" and body["total"] >= 3
         assert len(body["results"]) == 3
         first = body["results"][0]
-        assert set(first) == {"kind", "slug", "lang", "title", "url", "snippet", "score"}
+        assert set(first) == {
+            *("kind", "slug", "lang", "title", "url", "snippet", "score", "synonyms", "pinned")
+        }
         assert first["kind"] == "helpline" and first["slug"] == "VN" and first["lang"] == "vi"
         assert first["url"] == "/vi/help/vn/"
 

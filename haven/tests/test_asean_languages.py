@@ -176,6 +176,15 @@ def test_dates_and_numbers_follow_the_locale(language, date, number):
     assert figure == number
 
 
+@pytest.mark.django_db
+def test_thai_public_pages_give_the_buddhist_year(client):
+    article = client.get("/th/articles/what-is-trafficking/").content.decode()
+    assert "28 พฤศจิกายน 2569 (ค.ศ. 2026)" in article  # reviewed: 2026-11-28
+    help_page = client.get("/th/help/th/").content.decode()
+    assert "Haven ตรวจสอบเมื่อ 5 ธันวาคม 2569 (ค.ศ. 2026)" in help_page
+    assert "2569" not in client.get("/en/help/th/").content.decode()
+
+
 @pytest.mark.parametrize(
     ("query", "language"),
     [

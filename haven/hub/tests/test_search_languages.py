@@ -73,7 +73,7 @@ def first(query, language):
     ("language", "query"),
     [
         ("th", "ค้ามนุษย์"),
-        ("th", "สายด่วน"),
+        ("th", "หลอกลวง"),
         ("km", "ជួញដូរមនុស្ស"),
         ("km", "ទូរស័ព្ទ ជំនួយ"),
         ("lo", "ການຄ້າມະນຸດ"),
@@ -98,6 +98,13 @@ def test_an_article_is_found_by_a_query_in_its_language(articles, language, quer
     # On the first page: the real articles in the same language (content/) compete for the top.
     found = [f"{result.kind}:{result.slug}" for result in search(query, language).results]
     assert f"test:about-{language}" in found
+
+
+@pytest.mark.django_db
+def test_thai_help_line_names_are_found_in_thai():
+    """helplines.yaml names every line in Thai: "สายด่วน" (help-line) finds the help pages."""
+    found = [f"{result.kind}:{result.slug}" for result in search("สายด่วน", "th").results]
+    assert "helpline:TH" in found
 
 
 def test_a_language_does_not_find_another_languages_documents(articles):

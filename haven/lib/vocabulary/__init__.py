@@ -37,9 +37,10 @@ class Language:
 LANGUAGES: tuple[Language, ...] = (
     Language("vi", "Tiếng Việt", "Vietnamese", complete=True, default=True),
     Language("en", "English", "English", complete=True),
-    # The national languages of the other ASEAN member states: the public frame is translated,
-    # not yet reviewed by a native speaker; the rest of the interface is in English.
-    Language("th", "ไทย", "Thai", reviewed=False, catalogue_complete=False),
+    # The national languages of the other ASEAN member states, not yet reviewed by a native
+    # speaker: Thai's interface is translated in full; the others translate the public frame and
+    # show the rest of the interface in English.
+    Language("th", "ไทย", "Thai", reviewed=False, catalogue_complete=True),
     Language("km", "ខ្មែរ", "Khmer", reviewed=False, catalogue_complete=False),
     Language("lo", "ລາວ", "Lao", reviewed=False, catalogue_complete=False),
     Language("my", "မြန်မာ", "Burmese", reviewed=False, catalogue_complete=False),

@@ -11,7 +11,7 @@ from ninja.errors import ValidationError
 
 from haven.accounts.api import TokenAuth
 from haven.lib.spreadsheets import SafeWriter
-from haven.participation import services
+from haven.participation import services, spreadsheets
 from haven.participation.models import Commitment, Instrument
 
 router = Router(tags=["commitments"])
@@ -135,7 +135,7 @@ def progress(request, commitment: str | None = None, validation: str | None = No
 
 
 CSV_COLUMNS = ["instrument", "commitment", "reference", "period", "status", "organisation",
-               "text", "evidence", "validated_at"]  # fmt: skip
+               "text", "evidence", "validated_at", "indicators"]  # fmt: skip
 
 
 @router.get("/progress.csv", auth=READERS, summary="Validated progress reports as CSV")
@@ -146,11 +146,52 @@ def progress_csv(request):
     for r in services.reports_visible_to(None):
         writer.writerow(
             [r.commitment.instrument.slug, r.commitment.code, r.commitment.reference, r.period,
-             r.status, r.organisation.name, r.text, r.evidence, r.validated_at.isoformat()]
+             r.status, r.organisation.name, r.text, r.evidence, r.validated_at.isoformat(),
+             spreadsheets.format_values(r.indicators)]
         )  # fmt: skip
     response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="progress.csv"'
     return response
+
+
+def _csv(text: str, name: str) -> HttpResponse:
+    response = HttpResponse(text, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@router.get("/commitments.csv", auth=READERS, summary="Commitments and indicators as CSV")
+def commitments_csv(request):
+    return _csv(spreadsheets.export_commitments(Commitment.objects.all()), "commitments.csv")
+
+
+def _import(request, importer):
+    try:
+        count = importer(request.auth, request.body)
+    except spreadsheets.ImportErrors as problems:
+        raise ValidationError(
+            [
+                {"loc": ("body", "csv", f"row {row}", column), "msg": message}
+                for row, column, message in problems.errors
+            ]
+        ) from None
+    return Status(201, {"imported": count})
+
+
+@router.post(
+    "/commitments/import", response={201: dict}, summary="Import commitments from CSV (all or none)"
+)
+def import_commitments(request):
+    return _import(request, spreadsheets.import_commitments)
+
+
+@router.post(
+    "/progress/import",
+    response={201: dict},
+    summary="Import progress reports from CSV (all or none)",
+)
+def import_progress(request):
+    return _import(request, spreadsheets.import_progress)
 
 
 class ProgressIn(Schema):

@@ -6,8 +6,8 @@ from collections import defaultdict
 
 from django.utils.translation import gettext as _
 
+from haven.lib.charts import bar_chart, time_series
 from haven.participation.models import Status, Validation
-from haven.stats.charts import bar_chart, time_series
 
 NO_REPORT = ""
 

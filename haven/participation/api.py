@@ -171,7 +171,7 @@ def _import(request, importer):
     except spreadsheets.ImportErrors as problems:
         raise ValidationError(
             [
-                {"loc": ("body", "csv", f"row {row}", column), "msg": message}
+                {"loc": ("body", "csv", "rows", row, column), "msg": message}
                 for row, column, message in problems.errors
             ]
         ) from None

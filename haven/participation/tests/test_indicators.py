@@ -138,3 +138,16 @@ class TestProgressWithIndicators:
         reports = next(c for c in body["items"] if c["code"] == "vn-2026-reports")
         assert [i["code"] for i in reports["indicators"]] == ["received", "settled"]
         assert reports["indicators"][1]["target"] == 90
+
+
+def test_the_admin_edits_indicators_for_system_administrators_only(client, commitments, dave):
+    from haven.accounts.models import User
+
+    commitment = commitments.get(code="bohol-a")
+    url = f"/admin/participation/commitment/{commitment.pk}/change/"
+    client.force_login(dave)
+    assert client.get(url).status_code == 302  # not staff of the admin: sent to its sign-in
+    root = User.objects.create_superuser("root", password="x-correct-horse-9")
+    client.force_login(root)
+    response = client.get(url)
+    assert response.status_code in (200, 302)

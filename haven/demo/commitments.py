@@ -41,7 +41,17 @@ THEMES = [
     ("vn-programme", "cooperation", "a provincial steering meeting each half-year", "họp ban chỉ đạo tỉnh mỗi sáu tháng",
      "steering", "Steering meetings", "Số cuộc họp chỉ đạo", "meetings", "cuộc họp", 0, 10),
 ]  # fmt: skip
-STATUSES = ["in_progress", "in_progress", "ongoing", "ongoing"]
+
+
+def _status(value: int, goal: int, step: int, seed: int) -> str:
+    """Made-up statuses, varied so that every status shows on the pages."""
+    if value >= goal or (seed % 6 == 5 and step >= 2):
+        return "completed"
+    if seed % 8 == 7 and step == len(PERIODS) - 2:
+        return "dropped"
+    if step == 0 and seed % 4 == 0:
+        return "not_started"
+    return "ongoing" if seed % 3 == 1 else "in_progress"
 
 
 def _value(baseline: int, target: int, step: int, seed: int) -> int:
@@ -90,7 +100,7 @@ def _history(commitment, code, base, goal, seed, oscar, dave) -> None:
     # and one in seven had a report sent back before a corrected one was validated.
     for step, period in enumerate(PERIODS[seed % 2 :], start=seed % 2):
         value = _value(base, goal, step, seed)
-        status = "completed" if value >= goal else STATUSES[step]
+        status = _status(value, goal, step, seed)
         text = f"Demo: {value} ({period})."
         if step == 2 and seed % 7 == 3:
             first = submit_progress(oscar, commitment, period=period, status=status, text=text,

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from haven.accounts.models import Organisation, User
+from haven.demo.commitments import create_demo_commitments
 from haven.participation.content import load_commitments
 from haven.participation.models import Commitment, Consultation, Contribution, ProgressReport
 from haven.participation.services import submit_progress, validate_progress
@@ -33,6 +34,14 @@ HISTORY = [
 ]  # fmt: skip
 
 
+VALUES = {
+    ("bohol-a", "2025-H1"): {"people-reached": 850},
+    ("bohol-a", "2025-H2"): {"people-reached": 2300},
+    ("bohol-a", "2026-H1"): {"people-reached": 3100},
+    ("bohol-b", "2026-H1"): {"staff-trained": 24},
+}
+
+
 @transaction.atomic
 def create_demo_progress() -> int:
     """Load the commitments if needed, give Hotline VN its own, add the history once."""
@@ -51,10 +60,14 @@ def create_demo_progress() -> int:
         commitment = Commitment.objects.filter(code=code).first()
         if commitment is None:
             continue
-        report = submit_progress(oscar, commitment, period=period, status=status, text=text)
+        values = VALUES.get((code, period), {})
+        report = submit_progress(
+            oscar, commitment, period=period, status=status, text=text, indicators=values
+        )
         if decision:
             validate_progress(dave, report, decision=decision, reason=reason)
         count += 1
+    create_demo_commitments(hotline, oscar, dave)
     return count
 
 

@@ -2,6 +2,7 @@
 submitting progress (commitment.report) and validating it (commitment.validate) with a token."""
 
 import io
+from typing import Any
 
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
@@ -10,7 +11,7 @@ from ninja.errors import ValidationError
 
 from haven.accounts.api import TokenAuth
 from haven.lib.spreadsheets import SafeWriter
-from haven.participation import services
+from haven.participation import services, spreadsheets
 from haven.participation.models import Commitment, Instrument
 
 router = Router(tags=["commitments"])
@@ -42,7 +43,18 @@ def _instrument(instrument: Instrument) -> dict:
     }
 
 
+def _indicator(indicator) -> dict:
+    return {
+        "code": indicator.code,
+        "name": {"en": indicator.name_en, "vi": indicator.name_vi},
+        "unit": {"en": indicator.unit_en, "vi": indicator.unit_vi},
+        "baseline": None if indicator.baseline is None else float(indicator.baseline),
+        "target": None if indicator.target is None else float(indicator.target),
+    }
+
+
 def _commitment(commitment) -> dict:
+    recommendation = commitment.recommendation
     return {
         "code": commitment.code,
         "instrument": commitment.instrument.slug,
@@ -53,6 +65,9 @@ def _commitment(commitment) -> dict:
         "responsible_body": commitment.responsible_body,
         "lead_organisation": getattr(commitment.lead_organisation, "name", None),
         "verified": commitment.verified,
+        "country": commitment.country or None,
+        "recommendation": recommendation.code if recommendation else None,
+        "indicators": [_indicator(i) for i in commitment.indicators.all()],
         "latest_status": commitment.latest_status,
         "latest_period": commitment.latest_period,
     }
@@ -65,6 +80,8 @@ def _report(report) -> dict:
         "period": report.period,
         "status": report.status,
         "text": report.text,
+        "narrative": report.text,
+        "indicators": report.indicators,
         "evidence": report.evidence,
         "organisation": report.organisation.name,
         "submitted_at": report.submitted_at,
@@ -82,6 +99,7 @@ def instruments(request):
 
 class CommitmentFilters(Schema):
     instrument: str | None = None
+    country: str | None = None
     area: str | None = None
     status: str | None = None
 
@@ -89,10 +107,14 @@ class CommitmentFilters(Schema):
 @router.get("/commitments", auth=READERS, summary="Commitments, with their latest validated status")
 def commitments(request, filters: Query[CommitmentFilters]):
     found = services.with_latest_status(
-        Commitment.objects.select_related("instrument", "lead_organisation")
+        Commitment.objects.select_related(
+            "instrument", "lead_organisation", "recommendation"
+        ).prefetch_related("indicators")
     )
     if filters.instrument:
         found = found.filter(instrument__slug=filters.instrument)
+    if filters.country:
+        found = found.filter(country=filters.country.upper())
     if filters.area:
         found = found.filter(area=filters.area)
     if filters.status:
@@ -113,7 +135,7 @@ def progress(request, commitment: str | None = None, validation: str | None = No
 
 
 CSV_COLUMNS = ["instrument", "commitment", "reference", "period", "status", "organisation",
-               "text", "evidence", "validated_at"]  # fmt: skip
+               "text", "evidence", "validated_at", "indicators"]  # fmt: skip
 
 
 @router.get("/progress.csv", auth=READERS, summary="Validated progress reports as CSV")
@@ -124,11 +146,52 @@ def progress_csv(request):
     for r in services.reports_visible_to(None):
         writer.writerow(
             [r.commitment.instrument.slug, r.commitment.code, r.commitment.reference, r.period,
-             r.status, r.organisation.name, r.text, r.evidence, r.validated_at.isoformat()]
+             r.status, r.organisation.name, r.text, r.evidence, r.validated_at.isoformat(),
+             spreadsheets.format_values(r.indicators)]
         )  # fmt: skip
     response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="progress.csv"'
     return response
+
+
+def _csv(text: str, name: str) -> HttpResponse:
+    response = HttpResponse(text, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@router.get("/commitments.csv", auth=READERS, summary="Commitments and indicators as CSV")
+def commitments_csv(request):
+    return _csv(spreadsheets.export_commitments(Commitment.objects.all()), "commitments.csv")
+
+
+def _import(request, importer):
+    try:
+        count = importer(request.auth, request.body)
+    except spreadsheets.ImportErrors as problems:
+        raise ValidationError(
+            [
+                {"loc": ("body", "csv", "rows", row, column), "msg": message}
+                for row, column, message in problems.errors
+            ]
+        ) from None
+    return Status(201, {"imported": count})
+
+
+@router.post(
+    "/commitments/import", response={201: dict}, summary="Import commitments from CSV (all or none)"
+)
+def import_commitments(request):
+    return _import(request, spreadsheets.import_commitments)
+
+
+@router.post(
+    "/progress/import",
+    response={201: dict},
+    summary="Import progress reports from CSV (all or none)",
+)
+def import_progress(request):
+    return _import(request, spreadsheets.import_progress)
 
 
 class ProgressIn(Schema):
@@ -137,6 +200,7 @@ class ProgressIn(Schema):
     status: str
     text: str
     evidence: str = ""
+    indicators: dict[str, Any] | None = None
 
 
 @router.post("/progress", response={201: dict}, summary="Submit a progress report")
@@ -150,9 +214,51 @@ def submit(request, payload: ProgressIn):
             status=payload.status,
             text=payload.text,
             evidence=payload.evidence,
+            indicators=payload.indicators,
         )
     except services.InvalidProgress as error:
         _invalid(error)
+    return Status(201, _report(report))
+
+
+@router.get(
+    "/commitments/{code}/progress", auth=READERS, summary="A commitment's progress you may see"
+)
+def commitment_progress(request, code: str):
+    commitment = get_object_or_404(Commitment, code=code)
+    items = [
+        _report(r)
+        for r in services.reports_visible_to(_user(request)).filter(commitment=commitment)
+    ]
+    return {"items": items, "count": len(items)}
+
+
+class CommitmentProgressIn(Schema):
+    period: str
+    status: str
+    narrative: str
+    indicators: dict[str, Any] | None = None
+    evidence: str = ""
+
+
+@router.post(
+    "/commitments/{code}/progress", response={201: dict}, summary="Submit a progress report"
+)
+def submit_commitment_progress(request, code: str, payload: CommitmentProgressIn):
+    commitment = get_object_or_404(Commitment, code=code)
+    try:
+        report = services.submit_progress(
+            request.auth,
+            commitment,
+            period=payload.period,
+            status=payload.status,
+            text=payload.narrative,
+            evidence=payload.evidence,
+            indicators=payload.indicators,
+        )
+    except services.InvalidProgress as error:
+        errors = [("narrative" if f == "text" else f, m) for f, m in error.errors]
+        _invalid(services.InvalidProgress(errors))
     return Status(201, _report(report))
 
 

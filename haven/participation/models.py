@@ -1,9 +1,11 @@
 """Commitments tracked in the open: instruments, the commitments made under them, and the
 progress reports organisations submit on them, which an analyst validates before publication."""
 
+import re
+
 from django.conf import settings
 from django.db import models
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from haven.accounts.models import Organisation
@@ -73,6 +75,20 @@ class Commitment(models.Model):
         help_text=_("The organisation on Haven that reports on it, when there is one."),
     )
     verified = models.BooleanField(_("verified against the text"), default=True)
+    country = models.CharField(
+        _("country"),
+        max_length=2,
+        blank=True,
+        help_text=_("Two-letter code of the member state; empty for a regional commitment."),
+    )
+    recommendation = models.ForeignKey(
+        "Recommendation",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="actions",
+        verbose_name=_("follows the recommendation"),
+    )
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -90,6 +106,128 @@ class Commitment(models.Model):
     @property
     def summary(self) -> str:
         return in_language(self, "summary")
+
+    @property
+    def country_label(self) -> str:
+        from haven.lib.vocabulary import country_name
+
+        return country_name(self.country, (get_language() or "en")[:2]) if self.country else ""
+
+    @property
+    def reference_label(self) -> str:
+        """The reference in the reader's language: "Area A" is "Lĩnh vực A" in Vietnamese."""
+        return translate_reference(self.reference)
+
+
+REFERENCE = re.compile(r"(Area|Art\.|Ch\.|Objective) (.+)")
+
+
+def translate_reference(reference: str) -> str:
+    found = REFERENCE.fullmatch(reference or "")
+    if not found:
+        return reference
+    words = {
+        "Area": pgettext("reference", "Area %s"),
+        "Art.": pgettext("reference", "Art. %s"),
+        "Ch.": pgettext("reference", "Ch. %s"),
+        "Objective": pgettext("reference", "Objective %s"),
+    }
+    return words[found.group(1)] % found.group(2)
+
+
+class Indicator(models.Model):
+    """What a commitment measures: a unit, where it started (baseline) and where it should get."""
+
+    commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="indicators")
+    code = models.SlugField(_("code"), max_length=40)
+    name_en = models.CharField(_("name (English)"), max_length=200)
+    name_vi = models.CharField(_("name (Vietnamese)"), max_length=200, blank=True)
+    unit_en = models.CharField(_("unit (English)"), max_length=60)
+    unit_vi = models.CharField(_("unit (Vietnamese)"), max_length=60, blank=True)
+    baseline = models.DecimalField(
+        _("baseline"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    target = models.DecimalField(
+        _("target"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["commitment", "position", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["commitment", "code"], name="indicator_code_unique")
+        ]
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+
+    def __str__(self) -> str:
+        return f"{self.commitment.code}/{self.code}"
+
+    @property
+    def name(self) -> str:
+        return in_language(self, "name")
+
+    @property
+    def unit(self) -> str:
+        return in_language(self, "unit")
+
+
+class Meeting(models.Model):
+    """A meeting (a regional workshop, a senior officials' meeting) and what it recommended."""
+
+    slug = models.SlugField(_("code"), max_length=60, unique=True)
+    name_en = models.CharField(_("name (English)"), max_length=200)
+    name_vi = models.CharField(_("name (Vietnamese)"), max_length=200, blank=True)
+    place_en = models.CharField(_("place (English)"), max_length=120, blank=True)
+    place_vi = models.CharField(_("place (Vietnamese)"), max_length=120, blank=True)
+    held = models.DateField(_("held on"), null=True, blank=True)
+    summary_en = models.TextField(_("summary (English)"), blank=True)
+    summary_vi = models.TextField(_("summary (Vietnamese)"), blank=True)
+    fictional = models.BooleanField(_("fictional (demonstration)"), default=False)
+    sources = models.JSONField(_("sources"), default=list, blank=True)
+
+    class Meta:
+        ordering = ["-held", "slug"]
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+
+    def __str__(self) -> str:
+        return self.name_en
+
+    @property
+    def name(self) -> str:
+        return in_language(self, "name")
+
+    @property
+    def place(self) -> str:
+        return in_language(self, "place")
+
+    @property
+    def summary(self) -> str:
+        return in_language(self, "summary")
+
+
+class Recommendation(models.Model):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="recommendations")
+    code = models.SlugField(_("code"), max_length=60, unique=True)
+    text_en = models.TextField(_("text (English)"))
+    text_vi = models.TextField(_("text (Vietnamese)"), blank=True)
+    serves = models.ManyToManyField(
+        Commitment, blank=True, related_name="recommended_by", verbose_name=_("articles it serves")
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["meeting", "position", "code"]
+        verbose_name = _("recommendation")
+        verbose_name_plural = _("recommendations")
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def text(self) -> str:
+        return in_language(self, "text")
 
 
 class Status(models.TextChoices):
@@ -136,6 +274,8 @@ class ProgressReport(models.Model):
     )
     validated_at = models.DateTimeField(null=True, blank=True)
     reason = models.TextField(_("reason"), blank=True)
+    # {indicator code: value}, a number for each indicator the organisation measured this period.
+    indicators = models.JSONField(_("indicator values"), default=dict, blank=True)
 
     class Meta:
         ordering = ["-period", "-submitted_at"]

@@ -1,6 +1,7 @@
 """Who may see, submit and validate progress reports; the only writers of ProgressReport."""
 
 import re
+from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -63,12 +64,50 @@ def check_progress(period: str, status: str, text: str, evidence: str) -> list[t
     return errors
 
 
-def submit_progress(user, commitment: Commitment, *, period, status, text, evidence=""):
+def _number(value):
+    """A finite number from JSON (not true/false) or from a spreadsheet cell ("1 200,5" too)."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, str):
+        value = value.strip().replace(" ", "").replace("\u00a0", "").replace(",", ".")
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return None
+    return number if number.is_finite() and abs(number) < 10**12 else None
+
+
+def check_indicators(commitment: Commitment, values) -> tuple[dict, list[tuple[str, str]]]:
+    """{indicator code: number} for the commitment's own indicators; errors name the field
+    (`indicators.<code>`)."""
+    if values in (None, ""):
+        return {}, []
+    if not isinstance(values, dict):
+        return {}, [("indicators", _("must map each indicator's code to a number"))]
+    known = set(commitment.indicators.values_list("code", flat=True))
+    clean, errors = {}, []
+    for code, value in values.items():
+        if code not in known:
+            errors.append((f"indicators.{code}", _("is not an indicator of this commitment")))
+            continue
+        number = _number(value)
+        if number is None:
+            errors.append((f"indicators.{code}", _("must be a number")))
+        else:
+            clean[code] = int(number) if number == number.to_integral_value() else float(number)
+    return clean, errors
+
+
+def submit_progress(
+    user, commitment: Commitment, *, period, status, text, evidence="", indicators=None
+):
     if not has_capability(user, Capability.COMMITMENT_REPORT):
         raise PermissionDenied
     if commitment.lead_organisation_id not in (None, user.organisation_id):
         raise PermissionDenied  # another organisation leads this commitment and reports on it
     errors = check_progress(period, status, text, evidence)
+    values, more = check_indicators(commitment, indicators)
+    errors += more
     if errors:
         raise InvalidProgress(errors)
     with transaction.atomic():
@@ -78,6 +117,7 @@ def submit_progress(user, commitment: Commitment, *, period, status, text, evide
             status=status,
             text=text.strip(),
             evidence=evidence,
+            indicators=values,
             organisation=user.organisation,
             submitted_by=user,
         )

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST, require_safe
 from haven.accounts.access import has_capability, staff_view
 from haven.accounts.roles import Capability
 from haven.participation import consultations as rules
-from haven.participation import services
+from haven.participation import services, spreadsheets
 from haven.participation.models import (
     Commitment,
     Contribution,
@@ -51,7 +51,9 @@ def _reporting(user) -> dict:
     return {
         "own_commitments": Commitment.objects.filter(
             Q(lead_organisation=user.organisation_id) | Q(lead_organisation__isnull=True)
-        ),
+        )
+        .select_related("instrument")
+        .prefetch_related("indicators"),
         "own_reports": ProgressReport.objects.filter(organisation=user.organisation_id)
         .select_related("commitment")
         .order_by("-submitted_at")[:20],
@@ -67,9 +69,17 @@ def submit_progress(request):
         messages.error(request, _("Choose a commitment."))
         return redirect("participation_staff:queue")
     fields = {name: request.POST.get(name, "") for name in ("period", "status", "text")}
+    values, bad = spreadsheets.parse_values(request.POST.get("indicators", ""))
+    if values is None:
+        messages.error(request, _("Indicator values: write code=number; code=number (%s).") % bad)
+        return redirect("participation_staff:queue")
     try:
         services.submit_progress(
-            request.user, commitment, evidence=request.POST.get("evidence", ""), **fields
+            request.user,
+            commitment,
+            evidence=request.POST.get("evidence", ""),
+            indicators=values,
+            **fields,
         )
     except services.InvalidProgress as error:
         for field, message in error.errors:

@@ -1,10 +1,14 @@
 from django.urls import path
 
-from haven.participation import consultation_views, views
+from haven.participation import consultation_views, scope_views, views
 
 app_name = "participation"
 urlpatterns = [
     path("", views.commitments, name="commitments"),
+    path("instrument/<slug:slug>/", scope_views.instrument, name="instrument"),
+    path("country/<str:code>/", scope_views.country, name="country"),
+    path("area/<slug:area>/", scope_views.area, name="area"),
+    path("meeting/<slug:slug>/", scope_views.meeting, name="meeting"),
     path("<slug:code>/", views.commitment, name="commitment"),
 ]
 consultation_urls = (

@@ -42,6 +42,11 @@ PAGES = [
     "/stats/",
     "/commitments/",
     "/commitments/bohol-a/",
+    "/commitments/instrument/bohol/",
+    "/commitments/country/VN/",
+    "/commitments/area/protection/",
+    "/commitments/meeting/demo-hanoi-workshop/",
+    "/commitments/demo-vn-01/",
     "/consultations/",
     "/stats/?source=ctdc-open",  # a published open data set: every variable of its format
 ]

@@ -131,6 +131,7 @@ def _world():
         "oscar": [
             "/staff/",
             "/staff/participation/",
+            "/staff/participation/spreadsheets/",
             "/staff/notifications/",
             f"/staff/organisations/{hotline.id}/",
             f"/staff/organisations/{hotline.id}/add/",
@@ -144,6 +145,7 @@ def _world():
             "/staff/account/",
             "/staff/stats/",
             "/staff/participation/",
+            "/staff/participation/spreadsheets/",
             f"{k}/",
             f"{k}/{consulting['open']}/",
             f"{k}/{consulting['published']}/",

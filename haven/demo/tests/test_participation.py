@@ -22,3 +22,18 @@ def models_user(username):
     from haven.accounts.models import User
 
     return User.objects.get(username=username)
+
+
+@pytest.mark.django_db
+def test_the_demo_has_two_dozen_fictional_commitments_with_indicator_history():
+    from haven.participation.models import Commitment, Meeting
+
+    create_demo_progress()
+    demo = Commitment.objects.filter(code__startswith="demo-vn-")
+    assert demo.count() == 24
+    assert all(c.title_en.startswith("Demo:") for c in demo)
+    validated = ProgressReport.objects.filter(commitment__in=demo, validation="validated")
+    assert validated.count() > 50
+    assert all(r.indicators for r in validated)
+    assert Meeting.objects.get().fictional
+    assert Commitment.objects.filter(recommendation__isnull=False).count() == 2

@@ -42,7 +42,7 @@ class TestLoading:
 
         before = commitments.count()
         report = load_commitments(CONTENT / "commitments")
-        assert report.created == 0 and report.updated == before and report.instruments == 3
+        assert report.created == 0 and report.updated == before and report.instruments == 4
         assert commitments.get(code="bohol-a").lead_organisation == hotline
 
     def test_a_file_without_english_is_refused(self, db, tmp_path):
@@ -56,7 +56,7 @@ class TestLoading:
 class TestReading:
     def test_anyone_lists_instruments_and_filters_commitments(self, client, commitments):
         body = client.get("/api/v1/instruments").json()
-        assert [i["slug"] for i in body["items"]] == ["actip", "apa", "bohol"]
+        assert [i["slug"] for i in body["items"]] == ["actip", "apa", "bohol", "vn-programme"]
         body = client.get("/api/v1/commitments?instrument=bohol&area=protection").json()
         assert [c["code"] for c in body["items"]] == ["bohol-b"] and body["count"] == 1
 

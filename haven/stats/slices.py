@@ -67,11 +67,18 @@ def replace(source, sliced: Counter) -> None:
             with cursor.copy(f"COPY {table} ({', '.join(FIELDS)}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
-        else:
-            Slice.objects.bulk_create(
-                (Slice(**dict(zip(FIELDS, row, strict=True))) for row in rows), batch_size=5000
-            )
+        else:  # one prepared statement: model instances cost ten times as much
+            marks = ", ".join(["%s"] * len(FIELDS))
+            # Table and column names are constants of this module; values go as parameters.
+            insert = f"INSERT INTO {table} ({', '.join(FIELDS)}) VALUES ({marks})"  # noqa: S608
+            cursor.executemany(insert, [_sqlite_row(row) for row in rows])
     source.sliced = True
+
+
+def _sqlite_row(row: tuple) -> tuple:
+    """As Django stores them in SQLite: UUIDs as 32 hex digits, dates in ISO format."""
+    organisation, month = row[1], row[2]
+    return (row[0], organisation and organisation.hex, month and month.isoformat(), *row[3:])
 
 
 def adjust(source, delta: Counter) -> None:

@@ -56,6 +56,11 @@ def test_statistics_read_from_the_replica_and_everything_else_from_default():
             denominator, counts = count(query)
         assert denominator == 12 and counts == {("Female",) if by == "gender" else ("VN",): 12}
         assert seen and {alias for alias, _sql in seen} == {REPLICA}, seen
+    source.version += 1  # as if the replica had not yet replayed the last refresh
+    with queries() as seen:
+        assert count(Query(source, [CASES["gender"]]))[0] == 12
+    assert seen[0][0] == REPLICA  # the version, read on the replica
+    assert {alias for alias, _sql in seen[1:]} == {"default"}  # then counted on the primary
     scope = dashboard.Scope(organisations=None, per_worker=False)
     with queries() as seen:
         assert ("Replica NGO", 12) in dashboard.workload(scope)

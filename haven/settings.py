@@ -25,6 +25,7 @@ from haven.lib.env import (
     env_list,
     new_encryption_key,
     parse_encryption_keys,
+    replica_database,
 )
 from haven.lib.vocabulary import (
     ASEAN,
@@ -145,6 +146,11 @@ else:
         "HAVEN_DATABASE_URL: only sqlite:/// and postgresql:// databases are supported."
     )
 DATABASES = {"default": _database}
+# A streaming replica for statistics reads (docs/scaling.md); every write goes to "default".
+_replica = replica_database(_database)
+if _replica:
+    DATABASES["replica"] = _replica
+DATABASE_ROUTERS = ["haven.lib.replica.StatisticsRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 INSTALLED_APPS = [

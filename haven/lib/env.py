@@ -144,3 +144,32 @@ def shared_cache_problem(processes: int, environ=None) -> str:
         f"HAVEN_CACHE_URL: {processes} processes need a shared cache for rate limits "
         "(redis://...); set it, or run one process (WEB_CONCURRENCY=1). See docs/operations.md."
     )
+
+
+def replica_database(default: dict, environ=None) -> dict | None:
+    """The `replica` alias from HAVEN_REPLICA_DATABASE_URL (None when unset): a read-only copy
+    of the default database, of the same engine, that statistics read from.
+
+    Tests point it at the default test database (TEST MIRROR): no second copy to fill.
+    """
+    import dj_database_url
+
+    name = "HAVEN_REPLICA_DATABASE_URL"
+    value = _raw(name, environ)
+    if not value:
+        return None
+    try:
+        replica = dj_database_url.parse(
+            value, conn_max_age=default.get("CONN_MAX_AGE", 0), conn_health_checks=True
+        )
+    except Exception as error:  # dj-database-url raises several kinds for bad URLs
+        raise ImproperlyConfigured(f"{name}: cannot be read ({error}).") from None
+    if replica["ENGINE"] != default["ENGINE"]:
+        raise ImproperlyConfigured(
+            f"{name}: must be the same kind of database as HAVEN_DATABASE_URL (a replica of it)."
+        )
+    if not replica.get("NAME"):
+        raise ImproperlyConfigured(f"{name}: names no database.")
+    replica["OPTIONS"] = dict(default.get("OPTIONS", {}))
+    replica["TEST"] = {"MIRROR": "default"}
+    return replica

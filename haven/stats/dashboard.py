@@ -17,6 +17,7 @@ from haven.accounts.models import Organisation, User
 from haven.accounts.roles import Capability, Role
 from haven.cases import htcds
 from haven.cases.models import Case, Referral, Task
+from haven.lib.replica import statistics_reads_on
 from haven.reports.models import Report
 from haven.stats.models import CASES
 
@@ -63,6 +64,7 @@ def _names(scope: Scope) -> dict:
     return dict(Organisation.objects.values_list("pk", "name"))
 
 
+@statistics_reads_on
 def workload(scope: Scope) -> list[tuple[str, int]]:
     """Open cases per case worker (own organisation) or per organisation."""
     # Grouped by id and named afterwards: joining a million cases to their names costs more.
@@ -76,6 +78,7 @@ def workload(scope: Scope) -> list[tuple[str, int]]:
     return _named(rows, group, _names(scope))
 
 
+@statistics_reads_on
 def overdue_tasks(scope: Scope) -> list[tuple[str, int]]:
     group = "assigned_to_id" if scope.per_worker else "case__organisation_id"
     rows = (
@@ -89,6 +92,7 @@ def overdue_tasks(scope: Scope) -> list[tuple[str, int]]:
     return _named(rows, group, _names(scope))
 
 
+@statistics_reads_on
 def referrals(scope: Scope) -> dict:
     """{"sent": {state: n}, "received": {state: n}} in the period."""
     result = {}
@@ -108,6 +112,7 @@ def referrals(scope: Scope) -> dict:
     return result
 
 
+@statistics_reads_on
 def reports(scope: Scope) -> dict:
     """Reports received in the period, how many were triaged, and the mean time to triage."""
     rows = Report.objects.filter(**_within(scope, "created"))

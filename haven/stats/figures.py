@@ -18,7 +18,8 @@ from django.db.models import Count, F, Q
 from django.db.models.lookups import GreaterThan
 from django.utils.translation import gettext as _
 
-from haven.stats import privacy, tallies
+from haven.lib.replica import primary_reads, replica_configured, statistics_reads_on
+from haven.stats import privacy, slices, tallies
 from haven.stats.models import CASES, Record, Source
 from haven.stats.projection import refresh_cases
 from haven.stats.variables import CATEGORY, FLAG, GROUP, LAYOUTS, PUBLIC_VARIABLES, Variable
@@ -233,14 +234,27 @@ def _choices(layout, variable: Variable) -> list[tuple[str, object]]:
     return [("1", yes), ("0", no)]
 
 
+@statistics_reads_on
 def count(query: Query) -> tuple[int, dict]:
-    """The true denominator and {(value, value): count} for non-zero cells."""
+    """The true denominator and {(value, value): count} for non-zero cells (read from the
+    replica when there is one and it has caught up with the source's version: a figure is
+    cached under that version, so it must not be counted from older data)."""
+    if replica_configured():
+        seen = Source.objects.filter(pk=query.source.pk).values_list("version", flat=True)
+        if (seen.first() or 0) < query.source.version:
+            with primary_reads():
+                return _count(query)
+    return _count(query)
+
+
+def _count(query: Query) -> tuple[int, dict]:
     unfiltered = not query.filters and query.organisations is None
     if unfiltered and query.date_from is None and query.date_to is None:
         kept = tallies.read(query.source, query.by, query.published)
         if kept is not None:
             return kept
-    return count_records(query)
+    kept = slices.read(query, count_records)
+    return count_records(query) if kept is None else kept
 
 
 def count_records(query: Query) -> tuple[int, dict]:

@@ -43,6 +43,8 @@ class Source(models.Model):
     # An imported open data set shown to the public (API without a token, the public page).
     # Haven's own cases are always published, through their own rules (see figures.py).
     published = models.BooleanField(_("published"), default=False)
+    # Slice rows are kept (Haven's own cases, once built with them).
+    sliced = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["name"]
@@ -86,6 +88,39 @@ class Tally(models.Model):
         return f"{self.by}={self.first},{self.second}: {self.count}"
 
 
+class Slice(models.Model):
+    """A kept count of one cell for one organisation, one month and one research answer.
+
+    The `cases` source keeps these beside its `Tally` rows, moved in the same transaction as
+    its records: a figure limited to some organisations or to whole months sums a few of them
+    instead of counting records (`haven.stats.slices`). `refused` records are left out of
+    published figures. `organisation` and `month` are empty where the records' are.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    # No index of their own on the keys: the one below starts with the source, and every index
+    # is paid on each write. Deleting an organisation deletes its records (a cascade) and its
+    # slices with them.
+    source = models.ForeignKey(
+        Source, on_delete=models.CASCADE, related_name="slices", db_index=False
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, null=True, related_name="+", db_index=False
+    )
+    month = models.DateField(null=True)  # the first day of the month of `registered`
+    refused = models.BooleanField()
+    by = models.CharField(max_length=100)
+    first = models.CharField(max_length=48, blank=True)
+    second = models.CharField(max_length=48, blank=True)
+    count = models.IntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["source", "by", "organisation", "month"])]
+
+    def __str__(self) -> str:
+        return f"{self.by}={self.first},{self.second} {self.organisation_id} {self.month}: {self.count}"
+
+
 def _slot():
     # NULL is "no information", which CTDC's denominators must tell apart from any value.
     return models.CharField(max_length=48, null=True)
@@ -119,14 +154,10 @@ class Record(models.Model):
     research_refused = models.BooleanField(default=False)
 
     class Meta:
-        # A counted figure reads one slot (or the bits) of one source: each index below holds
-        # all it needs, so PostgreSQL answers from the index alone (an index-only scan, about
-        # a fifth of a scan of the table; docs/stats.md, "Benchmark").
-        indexes = [
-            models.Index(fields=["source", "registered"]),
-            *[models.Index(fields=["source", slot], name=f"stats_record_{slot}") for slot in SLOTS],
-            models.Index(fields=["source", "known", "flags"], name="stats_record_bits"),
-        ]
+        # Figures by organisation and time are read from `Slice` rows, not counted here: one
+        # index for the edges of a date range (docs/stats.md, "Benchmark": an index per slot
+        # made every write twenty times dearer for less).
+        indexes = [models.Index(fields=["source", "registered"])]
 
     def __str__(self) -> str:
         return f"{self.source_id}:{self.pk}"

@@ -27,7 +27,8 @@ from haven.cases.models import (
     Source as CaseSource,
 )
 from haven.cases.sharing import current_answers
-from haven.stats import tallies
+from haven.lib.replica import primary_reads
+from haven.stats import slices, tallies
 from haven.stats.models import (
     CASES,
     SLOTS,
@@ -173,9 +174,9 @@ def fingerprint() -> str:
     )
 
 
-def _tally_row(record: tuple) -> tuple:
-    """A record tuple (models.COLUMNS) in the order tallies read it (tallies.COLUMNS)."""
-    return (record[-1], *record[1:13], record[13], record[14])
+def _slice_row(record: tuple) -> tuple:
+    """A record tuple (models.COLUMNS) in the order slices read it (slices.COLUMNS)."""
+    return (record[16], record[17], record[-1], *record[1:13], record[13], record[14])
 
 
 def _project(source: Source, case_ids: list) -> None:
@@ -185,7 +186,7 @@ def _project(source: Source, case_ids: list) -> None:
     for start in range(0, len(case_ids), CHUNK):
         chunk = case_ids[start : start + CHUNK]
         old = Record.objects.filter(source=source, case_id__in=chunk)
-        delta.subtract(tallies.contributions(LAYOUT, old.values_list(*tallies.COLUMNS)))
+        delta.subtract(slices.contributions(LAYOUT, old.values_list(*slices.COLUMNS)))
         old.delete()
         ProjectedCase.objects.filter(case_id__in=chunk).delete()
         current = _answers_by_case(
@@ -202,12 +203,13 @@ def _project(source: Source, case_ids: list) -> None:
             answer = current.get(victim.case_id, {}).get((victim.person_id, ConsentItem.RESEARCH))
             records.append(record_for(victim, source, answer is False))
         write_records(records)
-        delta.update(tallies.contributions(LAYOUT, map(_tally_row, records)))
+        delta.update(slices.contributions(LAYOUT, map(_slice_row, records)))
         ProjectedCase.objects.bulk_create(
             ProjectedCase(case_id=pk, updated=updated)
             for pk, updated in Case.objects.filter(pk__in=chunk).values_list("pk", "updated")
         )
-    tallies.adjust(source, delta)
+    slices.adjust(source, delta)
+    tallies.adjust(source, slices.as_tallies(delta))
 
 
 def _answers_by_case(answers) -> dict:
@@ -234,7 +236,7 @@ def _project_all(source: Source) -> None:
         .iterator(chunk_size=10_000)
     )
     pending = next(answers, None)
-    records, tally = [], Counter()
+    records, sliced = [], Counter()
     current_case, current = None, {}
     for row in victims:
         victim = Victim(*row)
@@ -250,11 +252,12 @@ def _project_all(source: Source) -> None:
         records.append(record_for(victim, source, answer is False))
         if len(records) >= CHUNK * 5:
             write_records(records)
-            tally += tallies.contributions(LAYOUT, map(_tally_row, records))
+            sliced += slices.contributions(LAYOUT, map(_slice_row, records))
             records = []
     write_records(records)
-    tally += tallies.contributions(LAYOUT, map(_tally_row, records))
-    tallies.replace(source, LAYOUT, tally)
+    sliced += slices.contributions(LAYOUT, map(_slice_row, records))
+    slices.replace(source, sliced)
+    tallies.replace(source, LAYOUT, slices.as_tallies(sliced))
     table, cases = ProjectedCase._meta.db_table, Case._meta.db_table
     with connection.cursor() as cursor:
         # Names from the models' metadata, no values: one statement instead of a row each.
@@ -278,7 +281,14 @@ def _changed_since(before: dict, now: dict) -> set:
 
 
 def refresh_cases(force: bool = False) -> Source:
-    """The `cases` source, its records rebuilt first for whatever changed since last time."""
+    """The `cases` source, its records rebuilt first for whatever changed since last time.
+
+    It reads the primary database: a replica's lag would make it build from stale rows."""
+    with primary_reads():
+        return _refresh_cases(force)
+
+
+def _refresh_cases(force: bool) -> Source:
     source, _created = Source.objects.get_or_create(name=CASES, defaults={"format": Format.CASES})
     now = fingerprint()
     if now == source.fingerprint and not force:
@@ -288,14 +298,15 @@ def refresh_cases(force: bool = False) -> Source:
         if now == source.fingerprint and not force:
             return source  # another process has just done it
         before = json.loads(source.fingerprint) if source.fingerprint else None
-        if before is None or force:
+        if before is None or force or not source.sliced:
             _project_all(source)
         else:
             orphans = Record.objects.filter(source=source, case__isnull=True)
-            gone = tallies.contributions(LAYOUT, orphans.values_list(*tallies.COLUMNS))
+            gone = slices.contributions(LAYOUT, orphans.values_list(*slices.COLUMNS))
             if gone:
                 gone = Counter({key: -n for key, n in gone.items()})
-                tallies.adjust(source, gone)
+                slices.adjust(source, gone)
+                tallies.adjust(source, slices.as_tallies(gone))
                 orphans.delete()
             _project(source, sorted(_changed_since(before, json.loads(now))))
             if ProjectedCase.objects.count() != json.loads(now)["n"]:

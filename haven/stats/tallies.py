@@ -44,25 +44,33 @@ def _cells(variable, layout, values: dict, flags: int, known: int):
 def contributions(layout, rows) -> Counter:
     """{(published, by, first, second): n} for rows in COLUMNS order."""
     tally = Counter()
-    kept = [(spec, spec_name(spec)) for spec in specs(layout)]
+    kept = kept_specs(layout)
     for refused, *slots, flags, known in rows:
-        values = dict(zip(SLOTS, slots, strict=True))
-        views = (False,) if refused else (False, True)
-        for published in views:
-            tally[(published, TOTAL, "", "")] += 1
-        for spec, name in kept:
-            parts = [_cells(variable, layout, values, flags, known) for variable in spec]
-            if any(part is None for part in parts):
-                continue
-            keys = [(name, "", "")]
-            if len(spec) == 1:
-                keys += [(name, value, "") for value in parts[0]]
-            else:
-                keys += [(name, a, b) for a in parts[0] for b in parts[1]]
-            for published in views:
-                for key in keys:
-                    tally[(published, *key)] += 1
+        keys = cells_of(layout, kept, slots, flags, known)
+        for published in (False,) if refused else (False, True):
+            for key in keys:
+                tally[(published, *key)] += 1
     return tally
+
+
+def kept_specs(layout) -> list[tuple]:
+    return [(spec, spec_name(spec)) for spec in specs(layout)]
+
+
+def cells_of(layout, kept, slots, flags: int, known: int) -> list[tuple]:
+    """The (by, first, second) cells one record counts in, its total included."""
+    values = dict(zip(SLOTS, slots, strict=True))
+    keys = [(TOTAL, "", "")]
+    for spec, name in kept:
+        parts = [_cells(variable, layout, values, flags, known) for variable in spec]
+        if any(part is None for part in parts):
+            continue
+        keys.append((name, "", ""))
+        if len(spec) == 1:
+            keys += [(name, value, "") for value in parts[0]]
+        else:
+            keys += [(name, a, b) for a in parts[0] for b in parts[1]]
+    return keys
 
 
 def replace(source, layout, tally: Counter) -> None:

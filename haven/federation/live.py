@@ -139,11 +139,12 @@ class Deployment:
             with psycopg.connect(self.database_url, dbname="postgres", autocommit=True) as db:
                 db.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
-    def prepare(self, seed: tuple[str, ...]) -> None:
-        """A fresh database, migrated, and `haven seed_demo SEED...`."""
+    def prepare(self, seed: tuple[str, ...]) -> str:
+        """The database (PostgreSQL: made afresh), migrated, and `haven seed_demo SEED...`;
+        what seed_demo printed (the new accounts' passwords)."""
         self.create_database()
         self.haven("migrate", "--no-input", "-v0", timeout=600)
-        self.haven("seed_demo", *seed, timeout=600)
+        return self.haven("seed_demo", *seed, timeout=600)
 
     def fingerprint(self) -> str:
         out = self.haven("federation_identity")

@@ -17,6 +17,7 @@ then measures, single-threaded:
 
 import argparse
 import os
+import shutil
 import statistics
 import sys
 import tempfile
@@ -181,6 +182,7 @@ def live_http(count: int, th_database: str) -> None:
         vn.stop()
         th.stop()
         th.drop_database()
+        shutil.rmtree(folder, ignore_errors=True)
     assert len(received) == count and set(received) == set(created)
     latencies = sorted(received[key] - created[key] for key in received)
     elapsed = max(received.values()) - sent["started"]

@@ -7,7 +7,7 @@ PORT ?= 8000
 HAVEN_TEST_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/haven
 APT_PACKAGES := chromium gettext systemd fonts-noto-core
 
-.PHONY: install run test test-sqlite test-postgres lint format messages system-packages bench bench-soak clean
+.PHONY: install run run-federation test test-sqlite test-postgres lint format messages system-packages bench bench-soak clean
 
 $(BIN)/haven: pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit("Haven needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'
@@ -88,3 +88,8 @@ bench-soak: install
 
 clean:
 	rm -rf $(VENV) var
+
+# Two demo deployments, paired, a cross-border referral waiting (docs/federation.md): Viet Nam on
+# :8000, Thailand on :8001, each with its worker and its own var/federation/<country>/.
+run-federation: install
+	$(BIN)/python scripts/run_federation.py

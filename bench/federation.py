@@ -17,6 +17,7 @@ then measures, single-threaded:
 
 import argparse
 import os
+import shutil
 import statistics
 import sys
 import tempfile
@@ -121,10 +122,90 @@ def haven(count: int) -> None:
           f"(median {statistics.median(latencies) * 1000:,.1f} ms)")  # fmt: skip
 
 
+LIVE_SEND = """
+import json, time
+from haven.accounts.models import User
+from haven.demo.abroad import consenting_case
+from haven.federation.models import Peer
+from haven.federation.referrals import refer_abroad
+alice = User.objects.get(username="alice")
+listed = Peer.objects.get().document["organisations"]
+shelter = next(o["id"] for o in listed if o["name"] == "Shelter BKK")
+cases = [consenting_case(alice) for _ in range(COUNT)]
+started = time.time()
+for case in cases:
+    refer_abroad(case, actor=alice, peer="Haven Thailand", organisation=shelter,
+                 reason="AdditionalServicesRequired", sections=["summary", "identity", "contact"],
+                 details="Fictional bench referral.")
+print(json.dumps({"started": started, "written": time.time() - started}))
+"""
+
+
+def _moment(value) -> float:
+    """A timestamp from PostgreSQL (aware datetime) or SQLite (UTC text)."""
+    from datetime import UTC, datetime
+
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value).replace(tzinfo=UTC)
+    return value.timestamp()
+
+
+def live_http(count: int, th_database: str) -> None:
+    import uuid
+
+    from haven.federation.live import Deployment, in_parallel, pair, wait_for
+
+    folder = Path(tempfile.mkdtemp(prefix="haven-bench-federation-live-"))
+    vn = Deployment(name="Haven Viet Nam", country="VN", data_dir=folder / "vn")
+    th = Deployment(name="Haven Thailand", country="TH", data_dir=folder / "th",
+                    database_url=th_database)  # fmt: skip
+    try:
+        in_parallel(lambda: vn.prepare(("--people-only",)), lambda: th.prepare(("--country", "TH")))
+        in_parallel(vn.start, th.start)
+        pair(vn, th)
+        sent = vn.python(LIVE_SEND.replace("COUNT", str(count)), timeout=3600)
+        arrived = "SELECT count(*) FROM federation_inboxmessage WHERE kind = 'referral'"
+        wait_for(lambda: th.query(arrived)[0][0] >= count, 3600, every=1, what="every referral")
+        created = {
+            uuid.UUID(str(key)): _moment(at)
+            for key, at in vn.query(
+                "SELECT id, created FROM federation_outboxmessage WHERE kind = 'referral'"
+            )
+        }
+        received = {
+            uuid.UUID(str(key)): _moment(at)
+            for key, at in th.query(
+                "SELECT message_id, received FROM federation_inboxmessage WHERE kind = 'referral'"
+            )
+        }
+    finally:
+        vn.stop()
+        th.stop()
+        th.drop_database()
+        shutil.rmtree(folder, ignore_errors=True)
+    assert len(received) == count and set(received) == set(created)
+    latencies = sorted(received[key] - created[key] for key in received)
+    elapsed = max(received.values()) - sent["started"]
+    p95 = latencies[int(0.95 * (len(latencies) - 1))]
+    print(
+        f"{count} referrals over HTTP, Viet Nam (SQLite) to Thailand (PostgreSQL), gunicorn + worker"
+    )
+    print(
+        f"{'  written at Viet Nam (referral, outbox, audit)':<48} {count / sent['written']:>10,.0f} /s"
+    )
+    print(f"{'  delivered and accepted at Thailand':<48} {count / elapsed:>10,.0f} /s")
+    print(f"{'  p95 from send to the receiver inbox':<48} {p95 * 1000:>10,.0f} ms "
+          f"(median {statistics.median(latencies) * 1000:,.0f} ms)")  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--messages", type=int, default=1000)
+    parser.add_argument("--referrals", type=int, default=1000, help="Over HTTP; 0: none")
     args = parser.parse_args()
+    from haven.federation.live import postgres_url
+
+    th_database = postgres_url(f"bench_th_{os.getpid()}")  # before this process's settings
     folder = tempfile.mkdtemp(prefix="haven-bench-federation-")
     os.environ.update(
         HAVEN_DEBUG="true",
@@ -143,6 +224,8 @@ def main() -> None:
     print(f"{args.messages} messages each, one thread, SQLite in {folder}")
     raw_joserfc(args.messages)
     haven(args.messages)
+    if args.referrals:
+        live_http(args.referrals, th_database)
 
 
 if __name__ == "__main__":

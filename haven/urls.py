@@ -24,6 +24,7 @@ urlpatterns += i18n_patterns(
     path("report/", include("haven.reports.urls")),
     path("", include("haven.screening.urls")),
     path("staff/services/", include("haven.hub.staff_urls")),
+    path("staff/translations/", include("haven.hub.review_urls")),
     path("staff/triage/", include("haven.reports.staff_urls")),
     path("staff/cases/exchange/", include("haven.exchange.urls")),
     path("staff/cases/abroad/", include("haven.federation.staff_urls")),

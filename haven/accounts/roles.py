@@ -21,6 +21,7 @@ class Capability(StrEnum):
     COMMITMENT_REPORT = "commitment.report"
     COMMITMENT_VALIDATE = "commitment.validate"
     CONSULT_MANAGE = "consult.manage"
+    CONTENT_REVIEW = "content.review"
 
 
 # Capabilities as pages show them: in words, never as codes.
@@ -36,6 +37,7 @@ CAPABILITY_LABELS: dict[Capability, str] = {
     Capability.COMMITMENT_REPORT: _("Report progress on your organisation's commitments"),
     Capability.COMMITMENT_VALIDATE: _("Check and validate progress reports on commitments"),
     Capability.CONSULT_MANAGE: _("Run public consultations and moderate comments"),
+    Capability.CONTENT_REVIEW: _("Review translations of the public articles and correct them"),
 }
 
 
@@ -70,14 +72,25 @@ CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.SCREENING_USE,
         }
     ),
+    # Analysts look after what the public reads: consultations, and the articles' translations.
     Role.ANALYST: frozenset(
-        {Capability.STATS_READ, Capability.COMMITMENT_VALIDATE, Capability.CONSULT_MANAGE}
+        {
+            Capability.STATS_READ,
+            Capability.COMMITMENT_VALIDATE,
+            Capability.CONSULT_MANAGE,
+            Capability.CONTENT_REVIEW,
+        }
     ),
     Role.ORG_ADMIN: frozenset(
         {Capability.ORG_ADMIN, Capability.STATS_READ, Capability.COMMITMENT_REPORT}
     ),
     Role.SYSADMIN: frozenset(
-        {Capability.ORG_ADMIN, Capability.STATS_READ, Capability.SYSTEM_ADMIN}
+        {
+            Capability.ORG_ADMIN,
+            Capability.STATS_READ,
+            Capability.SYSTEM_ADMIN,
+            Capability.CONTENT_REVIEW,
+        }
     ),
 }
 

@@ -71,6 +71,15 @@ class SourceOut(Schema):
     url: str
 
 
+class ReviewOut(Schema):
+    status: str = Field(
+        description='"machine-assisted" (no native speaker has reviewed this translation yet), '
+        '"reviewed" (by `reviewer` on `reviewed_on`) or "original" (the text was written in this language)'
+    )
+    reviewer: str = ""
+    reviewed_on: date | None = None
+
+
 class ArticleOut(Schema):
     slug: str
     lang: str
@@ -80,6 +89,7 @@ class ArticleOut(Schema):
     countries: list[str]
     sources: list[SourceOut]
     reviewed: date
+    review: ReviewOut
     body_markdown: str
     body_html: str
 
@@ -98,6 +108,11 @@ def article_endpoint(request, slug: str, lang: LanguageCode = DEFAULT_LANGUAGE):
         "countries": article.countries,
         "sources": article.sources,
         "reviewed": article.reviewed,
+        "review": {
+            "status": article.review,
+            "reviewer": article.reviewer,
+            "reviewed_on": article.review_date,
+        },
         "body_markdown": article.body,
         "body_html": markdown.render(article.body, article.language),
     }

@@ -28,6 +28,7 @@ from haven.hub.models import (
     CountryNote,
     HelpLine,
     HelpLineKind,
+    ReviewStatus,
     SearchDocument,
     SearchTerm,
     SearchTotals,
@@ -39,6 +40,7 @@ from haven.lib.vocabulary import ASEAN
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 ARTICLE_FILE = re.compile(r"^(?P<slug>[a-z0-9-]+)\.(?P<language>[a-z]{2,3}(?:-[a-z]+)?)\.md$")
+REVIEWED_BY = re.compile(r"^reviewed-by (?P<name>[^,]{1,100}), (?P<date>\d{4}-\d{2}-\d{2})$")
 FRONT_MATTER = re.compile(r"\A---\n(?P<meta>.*?)\n---\n(?P<body>.*)\Z", re.DOTALL)
 
 
@@ -91,6 +93,23 @@ def _text(path: Path, meta: dict, name: str, max_length: int | None = None) -> s
     if max_length and len(value) > max_length:
         _fail(path, f"'{name}' is longer than {max_length} characters")
     return value.strip()
+
+
+def _review(path: Path, meta: dict) -> dict:
+    """`review: machine-assisted` or `review: reviewed-by NAME, DATE`; absent: an original text."""
+    value = meta.get("review")
+    if value is None:
+        return {"review": ReviewStatus.ORIGINAL, "reviewer": "", "review_date": None}
+    if value == ReviewStatus.MACHINE_ASSISTED:
+        return {"review": ReviewStatus.MACHINE_ASSISTED, "reviewer": "", "review_date": None}
+    match = REVIEWED_BY.match(str(value).strip())
+    try:
+        date = datetime.date.fromisoformat(match["date"]) if match else None
+    except ValueError:
+        date = None
+    if date is None:
+        _fail(path, "'review' must be machine-assisted or reviewed-by NAME, DATE (2026-12-01)")
+    return {"review": ReviewStatus.REVIEWED, "reviewer": match["name"].strip(), "review_date": date}
 
 
 def parse_article(path: Path) -> ArticleFile:
@@ -165,6 +184,7 @@ def parse_article(path: Path) -> ArticleFile:
             for item in sources
         ],
         "body": body,
+        **_review(path, meta),
     }
     return ArticleFile(path, hashlib.sha256(raw).hexdigest(), values)
 
@@ -210,6 +230,21 @@ def _check_links(files: list[ArticleFile], countries: set[str]) -> None:
                 _fail(item.path, f"links to help:{value}, which is not a country in helplines.yaml")
 
 
+def _keep_interface_review(article: Article | None, item: ArticleFile) -> dict:
+    """The file's values; an editor's review made in the interface survives while the file is the
+    one it was made against. A changed file falls back to what the file itself says."""
+    values = {**item.values, "review_sha256": item.sha256}
+    if (
+        values["review"] != ReviewStatus.REVIEWED
+        and article is not None
+        and article.review == ReviewStatus.REVIEWED
+        and article.review_sha256 == item.sha256
+    ):
+        values.update(review=article.review, reviewer=article.reviewer)
+        values["review_date"] = article.review_date
+    return values
+
+
 def _load_articles(files: list[ArticleFile], report: LoadReport, force: bool) -> None:
     known = {row.path: row for row in ContentFile.objects.filter(path__startswith="articles/")}
     seen = set()
@@ -223,11 +258,12 @@ def _load_articles(files: list[ArticleFile], report: LoadReport, force: bool) ->
         if not force and record and record.sha256 == item.sha256 and article and article.published:
             report.unchanged += 1
             continue
+        values = _keep_interface_review(article, item)
         if article is None:
-            article = Article(**item.values)
+            article = Article(**values)
             report.created += 1
         else:
-            for name, value in item.values.items():
+            for name, value in values.items():
                 setattr(article, name, value)
             article.published = True
             report.updated += 1

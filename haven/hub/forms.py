@@ -36,3 +36,18 @@ class ServiceForm(forms.ModelForm):
                 _("Write the number with digits, spaces and an optional + only.")
             )
         return phone
+
+
+class CorrectionForm(forms.Form):
+    body = forms.CharField(
+        label=_("Corrected text of the whole article (Markdown)"),
+        widget=forms.Textarea(attrs={"rows": 16}),
+        max_length=50_000,
+        error_messages={"required": _("Write the corrected text; it cannot be empty.")},
+    )
+
+    def clean_body(self):
+        body = self.cleaned_data["body"].replace("\r\n", "\n").strip()
+        if not body:
+            raise forms.ValidationError(_("Write the corrected text; it cannot be empty."))
+        return body

@@ -17,6 +17,12 @@ class ArticleKind(models.TextChoices):
     LAW = "law", _("Law")
 
 
+class ReviewStatus(models.TextChoices):
+    ORIGINAL = "original", _("original text")
+    MACHINE_ASSISTED = "machine-assisted", _("not yet reviewed by a native speaker")
+    REVIEWED = "reviewed", _("reviewed by a native speaker")
+
+
 class Article(models.Model):
     slug = models.SlugField(_("slug"), max_length=80)
     # A callable: a language added to the vocabulary needs no migration of its own.
@@ -33,6 +39,14 @@ class Article(models.Model):
     reviewed = models.DateField(_("last reviewed"))
     published = models.BooleanField(_("published"), default=True)
     updated = models.DateTimeField(default=timezone.now, editable=False)
+    # The translation's review (front matter `review:`, or an editor's mark in the interface).
+    # `review_sha256`: the file hash the review was made against; a changed file resets it.
+    review = models.CharField(
+        _("review"), max_length=20, choices=ReviewStatus.choices, default=ReviewStatus.ORIGINAL
+    )
+    reviewer = models.CharField(_("reviewed by"), max_length=100, blank=True)
+    review_date = models.DateField(_("review date"), null=True, blank=True)
+    review_sha256 = models.CharField(max_length=64, blank=True)
 
     class Meta:
         ordering = ["kind", "title"]
@@ -254,3 +268,37 @@ class SearchTotals(models.Model):
 
     def __str__(self) -> str:
         return f"{self.documents} documents"
+
+
+class CorrectionStatus(models.TextChoices):
+    PROPOSED = "proposed", _("proposed")
+    ACCEPTED = "accepted", _("accepted")
+    REJECTED = "rejected", _("rejected")
+
+
+class Correction(models.Model):
+    """A content editor's replacement body for a translated article, decided by another editor.
+
+    An accepted correction is not applied to the page: the repository's file stays the source of
+    truth, so the correction is exported as that file's new content and committed there.
+    """
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="corrections")
+    body = models.TextField(_("corrected text (Markdown)"))
+    # The body it was written against, to show the difference even after the file changes.
+    original = models.TextField()
+    status = models.CharField(
+        max_length=10, choices=CorrectionStatus.choices, default=CorrectionStatus.PROPOSED
+    )
+    proposed_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    proposed = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    decided = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-proposed"]
+
+    def __str__(self) -> str:
+        return f"{self.article} ({self.status})"

@@ -5,12 +5,12 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext, gettext_noop, override
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 from haven.hub import markdown
-from haven.hub.models import ArticleKind, CountryNote, HelpLineKind, Service
+from haven.hub.models import ArticleKind, CountryNote, HelpLineKind, ReviewStatus, Service
 from haven.hub.search import QueryError, search
 from haven.hub.selectors import (
     default_nationality,
@@ -64,8 +64,28 @@ def article(request, slug):
     item = readable_article(slug, language)  # a language without the article reads English
     if item is None:
         raise Http404
-    context = {"article": item, "body": markdown.render(item.body, language)}
+    context = {
+        "article": item,
+        "body": markdown.render(item.body, language),
+        "review_note": _review_note(item),
+    }
     return render(request, "hub/article.html", context)
+
+
+ARTICLE_UNREVIEWED = gettext_noop(
+    "No native speaker has reviewed this translation of the article yet."
+)
+
+
+def _review_note(article) -> dict | None:
+    """A machine-assisted article's note: in its language and in English (once if they match)."""
+    if article.review != ReviewStatus.MACHINE_ASSISTED:
+        return None
+    with override(article.language):
+        local = gettext(ARTICLE_UNREVIEWED)
+    with override(vocabulary.FALLBACK_LANGUAGE):
+        english = gettext(ARTICLE_UNREVIEWED)
+    return {"text": local, "english": "" if local == english else english}
 
 
 @require_safe

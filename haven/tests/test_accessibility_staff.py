@@ -16,9 +16,12 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from haven.accounts.models import Organisation, User
 from haven.cases import referrals, services
 from haven.cases.tests.helpers import ALL_CONSENT, make_case
-from haven.conftest import PASSWORD, current_code
+from haven.conftest import CONTENT, PASSWORD, current_code
 from haven.demo.participation import create_demo_consultations, create_demo_progress
 from haven.exchange.export import cases_for_export, export_csv
+from haven.hub import review
+from haven.hub.content import load_content
+from haven.hub.models import Article
 from haven.lib.uploads import clean_upload
 from haven.participation.models import Consultation
 from haven.reports import services as report_services
@@ -89,6 +92,14 @@ def _world():
     create_demo_progress()  # some progress reports and comments wait for dave
     create_demo_consultations()
     consulting = {x.status: x.pk for x in Consultation.objects.all()}
+    # A translation with a correction waiting for dave (content editor): a difference to read.
+    load_content(CONTENT)
+    thai = Article.objects.get(slug="what-is-trafficking", language="th")
+    review.propose_correction(
+        thai,
+        thai.body.replace("การค้ามนุษย์", "การค้ามนุษย์ (แก้)", 1),
+        actor=User.objects.get(username="admin"),
+    )
     k = "/staff/participation/consultations"
     c = f"/staff/cases/{case.id}"
     return {
@@ -149,6 +160,8 @@ def _world():
             f"{k}/",
             f"{k}/{consulting['open']}/",
             f"{k}/{consulting['published']}/",
+            "/staff/translations/",
+            "/staff/translations/th/what-is-trafficking/",
         ],
     }
 

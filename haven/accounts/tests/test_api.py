@@ -38,6 +38,7 @@ class TestMe:
         assert client.get("/api/v1/me", headers=auth(dave)).json()["capabilities"] == [
             "commitment.validate",
             "consult.manage",
+            "content.review",
             "stats.read",
         ]
 

@@ -35,6 +35,7 @@ class TestCapabilities:
             Capability.STATS_READ,
             Capability.COMMITMENT_VALIDATE,
             Capability.CONSULT_MANAGE,
+            Capability.CONTENT_REVIEW,
         }
         assert not any(c.value.startswith("case.") for c in dave.capabilities)
 

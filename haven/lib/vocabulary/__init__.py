@@ -40,7 +40,7 @@ LANGUAGES: tuple[Language, ...] = (
     # The national languages of the other ASEAN member states: the public frame is translated,
     # not yet reviewed by a native speaker; the rest of the interface is in English.
     Language("th", "ไทย", "Thai", reviewed=False, catalogue_complete=False),
-    Language("km", "ខ្មែរ", "Khmer", reviewed=False, catalogue_complete=False),
+    Language("km", "ខ្មែរ", "Khmer", reviewed=False, catalogue_complete=True),
     Language("lo", "ລາວ", "Lao", reviewed=False, catalogue_complete=False),
     Language("my", "မြန်မာ", "Burmese", reviewed=False, catalogue_complete=False),
     Language("id", "Bahasa Indonesia", "Indonesian", reviewed=False, catalogue_complete=False),

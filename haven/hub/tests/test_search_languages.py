@@ -75,7 +75,9 @@ def first(query, language):
         ("th", "ค้ามนุษย์"),
         ("th", "หลอกลวง"),
         ("km", "ជួញដូរមនុស្ស"),
-        ("km", "ទូរស័ព្ទ ជំនួយ"),
+        # Not "ទូរស័ព្ទ ជំនួយ" (help telephone): with the whole Khmer catalogue the ten help pages,
+        # titled "ខ្សែទូរស័ព្ទជំនួយ៖ ...", rightly fill the first ten results for it.
+        ("km", "បង្ខិតបង្ខំ ធ្វើការ"),
         ("lo", "ການຄ້າມະນຸດ"),
         ("lo", "ສາຍດ່ວນ"),
         ("my", "လူကုန်ကူးမှု"),

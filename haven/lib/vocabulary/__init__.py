@@ -41,7 +41,7 @@ LANGUAGES: tuple[Language, ...] = (
     # speaker: Thai's interface is translated in full; the others translate the public frame and
     # show the rest of the interface in English.
     Language("th", "ไทย", "Thai", reviewed=False, catalogue_complete=True),
-    Language("km", "ខ្មែរ", "Khmer", reviewed=False, catalogue_complete=False),
+    Language("km", "ខ្មែរ", "Khmer", reviewed=False, catalogue_complete=True),
     Language("lo", "ລາວ", "Lao", reviewed=False, catalogue_complete=False),
     Language("my", "မြန်မာ", "Burmese", reviewed=False, catalogue_complete=False),
     Language("id", "Bahasa Indonesia", "Indonesian", reviewed=False, catalogue_complete=False),

@@ -81,7 +81,8 @@ def first(query, language):
         ("lo", "ການຄ້າມະນຸດ"),
         ("lo", "ສາຍດ່ວນ"),
         ("my", "လူကုန်ကူးမှု"),
-        ("my", "အကူအညီ"),
+        # not "အကူအညီ" (help): in Burmese every help page is titled "help-lines"
+        ("my", "လိမ်လည်"),
         ("id", "memperdagangkan orang"),
         ("id", "pekerjaan"),
         ("ms", "pemerdagangan orang"),

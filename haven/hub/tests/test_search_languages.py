@@ -83,7 +83,7 @@ def first(query, language):
         ("id", "memperdagangkan orang"),
         ("id", "pekerjaan"),
         ("ms", "pemerdagangan orang"),
-        ("ms", "membantu"),
+        ("ms", "pertolongan"),  # "membantu" rightly finds the help pages (talian bantuan) first
         ("fil", "panlilinlang"),
         ("fil", "manggagawa"),
         ("en", "workers"),

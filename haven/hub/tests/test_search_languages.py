@@ -86,7 +86,7 @@ def first(query, language):
         ("id", "memperdagangkan orang"),
         ("id", "pekerjaan"),
         ("ms", "pemerdagangan orang"),
-        ("ms", "membantu"),
+        ("ms", "pertolongan"),  # "membantu" rightly finds the help pages (talian bantuan) first
         ("fil", "panlilinlang"),
         ("fil", "manggagawa"),
         ("en", "workers"),

@@ -45,7 +45,7 @@ LANGUAGES: tuple[Language, ...] = (
     Language("lo", "ລາວ", "Lao", reviewed=False, catalogue_complete=False),
     Language("my", "မြန်မာ", "Burmese", reviewed=False, catalogue_complete=True),
     Language("id", "Bahasa Indonesia", "Indonesian", reviewed=False, catalogue_complete=True),
-    Language("ms", "Bahasa Melayu", "Malay", reviewed=False, catalogue_complete=False),
+    Language("ms", "Bahasa Melayu", "Malay", reviewed=False, catalogue_complete=True),
     Language("fil", "Filipino", "Filipino", reviewed=False, catalogue_complete=False),
 )
 

@@ -13,10 +13,9 @@ A word that no document contains is replaced by the closest known word by trigra
 (pg_trgm on PostgreSQL; an FTS5 trigram index on SQLite, then the same similarity in Python).
 """
 
-import html
 import itertools
 import math
-from collections import Counter, deque
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -25,8 +24,9 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
-from haven.hub.models import SearchDocument, SearchTerm, SearchTotals
-from haven.lib.analysis import SPACED, STEMMERS, iter_tokens, tokens
+from haven.hub.models import SearchDocument, SearchLanguageTerm, SearchTerm, SearchTotals
+from haven.hub.snippets import SNIPPET_CHARACTERS, make_snippet  # noqa: F401 (re-exported)
+from haven.lib.analysis import SPACED, STEMMERS, tokens
 from haven.lib.text import fold, has_diacritics, normalize
 
 MAX_QUERY_LENGTH = 200
@@ -38,10 +38,7 @@ TITLE_WEIGHT = 3.0
 PHRASE_WEIGHT = 1.5
 EXACT_WEIGHT = 1.0
 TYPO_SIMILARITY = 0.4
-# Close words checked for documents in the query's language, at most (zero-hit queries only).
-TYPO_LANGUAGE_CHECKS = 5
 STEM_WEIGHT = 0.5
-SNIPPET_CHARACTERS = 220
 HOME_COUNTRY_BOOST = 1.25
 
 
@@ -94,7 +91,7 @@ def _distinct_terms(*texts: str) -> set[str]:
     return {term for text in texts for term in text.split()}
 
 
-def _change_term_counts(terms: set[str], delta: int) -> None:
+def _change_term_counts(terms: set[str], delta: int, language: str) -> None:
     if not terms:
         return
     terms = {term[:100] for term in terms}
@@ -102,8 +99,16 @@ def _change_term_counts(terms: set[str], delta: int) -> None:
         SearchTerm.objects.bulk_create(
             [SearchTerm(term=term) for term in terms], ignore_conflicts=True, batch_size=500
         )
+        SearchLanguageTerm.objects.bulk_create(
+            [SearchLanguageTerm(term=term, language=language) for term in terms],
+            ignore_conflicts=True,
+            batch_size=500,
+        )
     for chunk in _chunks(sorted(terms), 500):
         SearchTerm.objects.filter(term__in=chunk).update(documents=F("documents") + delta)
+        SearchLanguageTerm.objects.filter(language=language, term__in=chunk).update(
+            documents=F("documents") + delta
+        )
 
 
 def _chunks(items: list, size: int):
@@ -144,7 +149,7 @@ def index_document(
         document = SearchDocument.objects.create(
             source=source, key=key, language=language, **values
         )
-        _change_term_counts(new_terms, +1)
+        _change_term_counts(new_terms, +1, language)
         _change_totals(1, values["length"])
         return document
     old_terms = _distinct_terms(document.title_fold, document.body_fold)
@@ -152,8 +157,8 @@ def index_document(
     for name, value in values.items():
         setattr(document, name, value)
     document.save()
-    _change_term_counts(new_terms - old_terms, +1)
-    _change_term_counts(old_terms - new_terms, -1)
+    _change_term_counts(new_terms - old_terms, +1, language)
+    _change_term_counts(old_terms - new_terms, -1, language)
     _change_totals(0, values["length"] - old_length)
     return document
 
@@ -166,7 +171,9 @@ def bulk_index_documents(items: list[dict], batch_size: int = 2000) -> int:
     documents = []
     for item in items:
         values = document_fields(item["title"], item["text"], item["language"])
-        counts.update(_distinct_terms(values["title_fold"], values["body_fold"]))
+        language = item["language"]
+        terms = _distinct_terms(values["title_fold"], values["body_fold"])
+        counts.update((language, term[:100]) for term in terms)
         total_length += values["length"]
         documents.append(
             SearchDocument(
@@ -179,15 +186,29 @@ def bulk_index_documents(items: list[dict], batch_size: int = 2000) -> int:
             )
         )
     SearchDocument.objects.bulk_create(documents, batch_size=batch_size)
-    SearchTerm.objects.bulk_create(
-        [SearchTerm(term=term[:100]) for term in counts],
+    SearchLanguageTerm.objects.bulk_create(
+        [SearchLanguageTerm(term=term, language=language) for language, term in counts],
         ignore_conflicts=True,
         batch_size=batch_size,
     )
-    by_count: dict[int, list[str]] = {}
-    for term, count in counts.items():
-        by_count.setdefault(count, []).append(term[:100])
-    for count, terms in by_count.items():
+    by_count: dict[tuple[str, int], list[str]] = {}
+    for (language, term), count in counts.items():
+        by_count.setdefault((language, count), []).append(term)
+    for (language, count), terms in by_count.items():
+        for chunk in _chunks(terms, 500):
+            SearchLanguageTerm.objects.filter(language=language, term__in=chunk).update(
+                documents=F("documents") + count
+            )
+    overall = Counter()
+    for (_language, term), count in counts.items():
+        overall[term] += count
+    SearchTerm.objects.bulk_create(
+        [SearchTerm(term=term) for term in overall], ignore_conflicts=True, batch_size=batch_size
+    )
+    by_total: dict[int, list[str]] = {}
+    for term, count in overall.items():
+        by_total.setdefault(count, []).append(term)
+    for count, terms in by_total.items():
         for chunk in _chunks(terms, 500):
             SearchTerm.objects.filter(term__in=chunk).update(documents=F("documents") + count)
     _change_totals(len(documents), total_length)
@@ -201,7 +222,8 @@ def remove_document(*, source: str, key: str, language: str | None = None) -> in
         documents = documents.filter(language=language)
     removed = 0
     for document in documents:
-        _change_term_counts(_distinct_terms(document.title_fold, document.body_fold), -1)
+        terms = _distinct_terms(document.title_fold, document.body_fold)
+        _change_term_counts(terms, -1, document.language)
         _change_totals(-1, -document.length)
         document.delete()
         removed += 1
@@ -227,7 +249,8 @@ def parse_query(query: str, language: str = "vi") -> list[str]:
 
 
 def _document_frequencies(terms: list[str]) -> dict[str, int]:
-    """Documents per term; the corpus totals come in the same query, under the key None."""
+    """Documents per term, in all languages together (the rarity ranking was tuned on; see
+    docs/search.md); the corpus totals come in the same query, under the key None."""
     distinct = sorted(set(terms))
     with connection.cursor() as cursor:
         marks = ", ".join(["%s"] * len(distinct))
@@ -256,14 +279,24 @@ def similarity(left: str, right: str) -> float:
     return len(a & b) / len(a | b) if a and b else 0.0
 
 
-def _vocabulary_candidates(term: str) -> list[tuple[str, int]]:
+def _vocabulary_candidates(term: str, language: str | None) -> list[tuple[str, int]]:
+    """Known words sharing trigrams with `term` (of `language`'s documents, or of any)."""
+    # With a language, the word's count in that language's documents replaces the overall one.
+    join = (
+        "JOIN hub_searchlanguageterm AS l ON l.term = t.term AND l.language = %s "
+        "AND l.documents > 0 "
+        if language
+        else ""
+    )
+    documents = "l.documents" if language else "t.documents"
+    extra = [language] if language else []
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
-                "SELECT term, documents FROM hub_searchterm "
-                "WHERE documents > 0 AND lower(term) %% %s "
-                "ORDER BY similarity(lower(term), %s) DESC LIMIT 30",
-                [term, term],
+                f"SELECT t.term, {documents} FROM hub_searchterm AS t {join}"  # noqa: S608 (constants)
+                "WHERE t.documents > 0 AND lower(t.term) %% %s "
+                "ORDER BY similarity(lower(t.term), %s) DESC, t.term LIMIT 30",
+                [*extra, term, term],
             )
         else:
             grams = sorted({gram for gram in _trigrams(term) if " " not in gram})
@@ -271,48 +304,51 @@ def _vocabulary_candidates(term: str) -> list[tuple[str, int]]:
                 return []
             expression = " OR ".join(f'"{gram}"' for gram in grams)
             cursor.execute(
-                "SELECT t.term, t.documents FROM hub_term_trigram "
-                "JOIN hub_searchterm t ON t.id = hub_term_trigram.rowid "
+                f"SELECT t.term, {documents} FROM hub_term_trigram "  # noqa: S608 (constants)
+                f"JOIN hub_searchterm t ON t.id = hub_term_trigram.rowid {join}"
                 "WHERE hub_term_trigram MATCH %s AND t.documents > 0 "
-                "ORDER BY hub_term_trigram.rank LIMIT 30",
-                [expression],
+                "ORDER BY hub_term_trigram.rank, t.term LIMIT 30",
+                [*extra, expression],
             )
         return cursor.fetchall()
 
 
 def correct_term(term: str, language: str | None = None) -> str | None:
     """The known word closest to a word no document contains, if one is close enough; with a
-    `language`, only a word that documents in that language contain (the vocabulary is shared:
-    "pasport" must become English "passport", not Indonesian "paspor")."""
+    `language`, only a word of that language's vocabulary ("pasport" must become English
+    "passport", not Indonesian "paspor")."""
     if len(term) < 4 or term.isdigit():
         return None
     scored = [
         (similarity(term, candidate), documents, candidate)
-        for candidate, documents in _vocabulary_candidates(term)
+        for candidate, documents in _vocabulary_candidates(term, language)
     ]
     scored = [item for item in scored if item[0] >= TYPO_SIMILARITY]
     if not scored:
         return None
     # Most similar first, then the commoner word, then alphabetical: the same on both engines.
     scored.sort(key=lambda item: (-item[0], -item[1], item[2]))
-    if language is None:
-        return scored[0][2]
-    for _score, _documents, candidate in scored[:TYPO_LANGUAGE_CHECKS]:
-        if _candidates([candidate], language, any_term=False)[0]:
-            return candidate
-    return None
+    return scored[0][2]
 
 
-def _candidates(terms: list[str], language: str, any_term: bool) -> tuple[list[int], int]:
+def as_groups(terms) -> list[tuple[str, ...]]:
+    """A query as term groups: a document matches a group if it has any of its terms (a plain
+    term is a group of one; synonyms make larger groups)."""
+    return [term if isinstance(term, tuple) else (term,) for term in terms]
+
+
+def _candidates(groups: list, language: str, any_term: bool) -> tuple[list[int], int]:
     """Ids of up to CANDIDATES matching documents, pre-ranked by the engine, and the count.
 
+    Every group must match (with any of its terms), or with `any_term` any group.
     At most SCAN_LIMIT + 1 matches are looked at, in index order: ranking every match of a
     word found in most documents would cost time in proportion to the whole corpus. The count
     is exact up to SCAN_LIMIT; past it the caller says "more than".
     """
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            query = (" | " if any_term else " & ").join(terms)
+            alternatives = ["(" + " | ".join(group) + ")" for group in as_groups(groups)]
+            query = (" | " if any_term else " & ").join(alternatives)
             cursor.execute(
                 "SELECT id, count(*) OVER () FROM ("
                 "  SELECT id, search_vector FROM hub_searchdocument"
@@ -322,7 +358,11 @@ def _candidates(terms: list[str], language: str, any_term: bool) -> tuple[list[i
                 [query, language, SCAN_LIMIT + 1, query, CANDIDATES],
             )
         else:
-            joined = (" OR " if any_term else " AND ").join(f'"{term}"' for term in terms)
+            alternatives = [
+                "(" + " OR ".join(f'"{term}"' for term in group) + ")"
+                for group in as_groups(groups)
+            ]
+            joined = (" OR " if any_term else " AND ").join(alternatives)
             match = f'{{title_fold body_fold}} : ({joined}) AND language : "{language}"'
             cursor.execute(
                 "SELECT rowid, count(*) OVER () FROM ("
@@ -354,122 +394,46 @@ def _count(text: str, phrase: str) -> int:
 
 
 def score_document(
-    document, terms: list[str], exact_terms: list[str], idf: dict, average_length: float
+    document, terms: list, exact_terms: list, idf: dict, average_length: float
 ) -> float:
+    """The document's score for a query: `terms` are term groups (plain terms are groups of one;
+    a group scores as its best-matching term), `exact_terms` the words as typed, one per group."""
+    groups = as_groups(terms)
+    title, body = f" {document.title_fold} ", f" {document.body_fold} "
+    title_words, words = f" {document.title_words} ", f" {document.words} "
     score = 0.0
     norm = K1 * (1 - B + B * document.length / average_length)
     stemmed = document.language in STEMMERS
-    for term, exact in dict.fromkeys(zip(terms, exact_terms, strict=True)):
-        frequency = TITLE_WEIGHT * _count(document.title_fold, term) + _count(
-            document.body_fold, term
-        )
-        if stemmed and frequency:
-            # A word as typed counts fully; another word of the same stem counts for less.
-            same = TITLE_WEIGHT * _count(document.title_words, exact) + _count(
-                document.words, exact
-            )
-            frequency = same + STEM_WEIGHT * (frequency - same)
-        if frequency:
-            score += idf[term] * frequency * (K1 + 1) / (frequency + norm)
-    if len(terms) > 1:
-        weight = sum(idf[term] for term in terms) / len(terms)
-        phrase = " ".join(terms)
-        if _count(document.title_fold, phrase):
+    for group, exact in dict.fromkeys(zip(groups, exact_terms, strict=True)):
+        best = 0.0
+        for term in group:
+            frequency = TITLE_WEIGHT * title.count(f" {term} ") + body.count(f" {term} ")
+            if stemmed and frequency and term == group[0]:
+                # A word as typed counts fully; another word of the same stem counts for less.
+                same = TITLE_WEIGHT * title_words.count(f" {exact} ") + words.count(f" {exact} ")
+                frequency = same + STEM_WEIGHT * (frequency - same)
+            if frequency:
+                best = max(best, idf[term] * frequency * (K1 + 1) / (frequency + norm))
+        score += best
+    firsts = [group[0] for group in groups]
+    if len(firsts) > 1:
+        weight = sum(idf[term] for term in firsts) / len(firsts)
+        phrase = f" {' '.join(firsts)} "
+        if phrase in title:
             score += PHRASE_WEIGHT * TITLE_WEIGHT * weight
-        elif _count(document.body_fold, phrase):
+        elif phrase in body:
             score += PHRASE_WEIGHT * weight
         else:
-            pairs = [f"{a} {b}" for a, b in itertools.pairwise(terms)]
-            together = sum(
-                1
-                for pair in pairs
-                if _count(document.title_fold, pair) or _count(document.body_fold, pair)
-            )
+            pairs = [f" {a} {b} " for a, b in itertools.pairwise(firsts)]
+            together = sum(1 for pair in pairs if pair in title or pair in body)
             score += PHRASE_WEIGHT * weight * together / len(pairs) / 2
-    for exact, term in zip(exact_terms, terms, strict=False):
-        if (
-            not stemmed
-            and exact != term
-            and (_count(document.title_words, exact) or _count(document.words, exact))
-        ):
-            score += EXACT_WEIGHT * idf[term]
+    if not stemmed:
+        for exact, term in zip(exact_terms, firsts, strict=False):
+            if exact != term and (f" {exact} " in title_words or f" {exact} " in words):
+                score += EXACT_WEIGHT * idf[term]
     if document.source == "helpline" and document.key == settings.HAVEN_COUNTRY:
         score *= HOME_COUNTRY_BOOST  # this deployment's own help-lines come first among equals
     return score
-
-
-def _first_index(stored: str, wanted: list[str]) -> int | None:
-    """The number of the first word of `stored` (words separated by spaces) where the phrase
-    `wanted` starts, else where any of its words stands; found with string search, not a loop."""
-    padded = f" {stored} "
-    positions = []
-    if len(wanted) > 1:
-        positions = [padded.find(f" {' '.join(wanted)} ")]
-    if not positions or positions[0] < 0:
-        positions = [padded.find(f" {word} ") for word in set(wanted)]
-    positions = [position for position in positions if position >= 0]
-    return padded.count(" ", 0, min(positions)) if positions else None
-
-
-def make_snippet(
-    text: str,
-    terms: list[str],
-    exact_terms: list[str] | None = None,
-    language: str = "vi",
-    stored: tuple[str, str] | None = None,
-) -> str:
-    """A short, HTML-escaped piece of the original text with the matched words in <mark>.
-
-    Words are matched by their analysed terms (folded, stemmed or segmented, as at indexing).
-    When the query was typed with diacritics (or a stemmed language's word as typed) and the text
-    has those exact words, only they are marked; otherwise every analysed match is. `stored` is
-    the document's (body_fold, words): the match is located in them, and the text is analysed
-    only up to the end of the snippet.
-    """
-    text = normalize(text)
-    if stored is None:
-        found = tokens(text, language)
-        stored = (" ".join(t.term for t in found), " ".join(t.surface for t in found))
-    index_terms, surfaces = stored
-    exact = bool(exact_terms) and exact_terms != terms
-    exact = exact and any(f" {word} " in f" {surfaces} " for word in exact_terms)
-    wanted = exact_terms if exact else terms
-    wanted_set, first_index = set(wanted), _first_index(surfaces if exact else index_terms, wanted)
-    stream = iter_tokens(text, language)
-    first, before = None, deque(maxlen=SNIPPET_CHARACTERS // 2)
-    if first_index is not None:
-        for number, token in enumerate(stream):
-            if number == first_index:
-                first = token
-                break
-            before.append(token)
-    if first is None:
-        start, end = 0, min(len(text), SNIPPET_CHARACTERS)
-        stream = iter_tokens(text, language)
-    else:
-        start = max(0, first.start - SNIPPET_CHARACTERS // 3)
-        end = min(len(text), start + SNIPPET_CHARACTERS)
-        if start > 0:
-            space = text.find(" ", start)
-            start = space + 1 if 0 <= space < first.start else start
-        stream = itertools.chain(before, [first], stream)
-    if end < len(text):
-        space = text.rfind(" ", start, end)
-        end = space if space > (first.end if first else start) else end
-    pieces, position = [], start
-    for token in stream:
-        if token.start >= end:
-            break
-        if token.start < start or token.end > end:
-            continue
-        if (token.surface if exact else token.term) not in wanted_set:
-            continue
-        pieces.append(html.escape(text[position : token.start]))
-        pieces.append(f"<mark>{html.escape(text[token.start : token.end])}</mark>")
-        position = token.end
-    pieces.append(html.escape(text[position:end]))
-    snippet = "".join(pieces).strip()
-    return ("… " if start > 0 else "") + snippet + (" …" if end < len(text) else "")
 
 
 def _written_form(term: str, documents: list) -> str:
@@ -512,8 +476,14 @@ def search(query: str, language: str, limit: int = 10) -> Results:
                 terms = kept
                 frequencies = _document_frequencies(terms)
 
+    groups = as_groups(terms)  # one group per word typed; exact_terms has one word per group
+    flat = list(dict.fromkeys(term for group in groups for term in group))
+    if any(term not in frequencies for term in flat):
+        frequencies = _document_frequencies(flat)
     results = Results(query=query, total=0, corrected=corrected, language=language)
-    searchable = [term for term in terms if frequencies[term] > 0]
+    searchable = [
+        known for group in groups if (known := tuple(t for t in group if frequencies[t] > 0))
+    ]
     if not searchable:
         return results
     # Every word first; when nothing has them all, any of them.
@@ -529,12 +499,12 @@ def search(query: str, language: str, limit: int = 10) -> Results:
     average_length = max(length_total / count, 1.0)
     idf = {
         term: math.log(1 + (count - frequencies[term] + 0.5) / (frequencies[term] + 0.5))
-        for term in terms
+        for term in flat
     }
     documents = [Candidate(*row) for row in _rows(Candidate._fields, ids)]
     ranked = sorted(
         (
-            (score_document(document, terms, exact_terms, idf, average_length), document)
+            (score_document(document, groups, exact_terms, idf, average_length), document)
             for document in documents
         ),
         key=lambda item: (-round(item[0], 9), item[1].source, item[1].key),
@@ -554,7 +524,7 @@ def search(query: str, language: str, limit: int = 10) -> Results:
             url=document.url,
             snippet=make_snippet(
                 texts[document.pk],
-                searchable,
+                [term for group in searchable for term in group],
                 exact_terms,
                 language,
                 (document.body_fold, document.words),
@@ -577,11 +547,14 @@ def optimize_index() -> None:
             cursor.execute("ANALYZE")
 
 
-def term_counts_from_scratch() -> Counter:
-    """Document counts recomputed from the documents (for checks and repairs)."""
+def term_counts_from_scratch(by_language: bool = False) -> Counter:
+    """Document counts recomputed from the documents (for checks and repairs): per term, or
+    per (language, term) as SearchTerm keeps them."""
     counts = Counter()
-    for title_fold, body_fold in SearchDocument.objects.values_list(
-        "title_fold", "body_fold"
-    ).iterator():
-        counts.update(_distinct_terms(title_fold, body_fold))
+    rows = SearchDocument.objects.values_list("language", "title_fold", "body_fold")
+    for language, title_fold, body_fold in rows.iterator():
+        terms = _distinct_terms(title_fold, body_fold)
+        if by_language:
+            terms = [(language, term) for term in terms]
+        counts.update(terms)
     return counts

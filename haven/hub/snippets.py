@@ -1,9 +1,8 @@
 """Snippets of search results: a short piece of the original text with the matched words marked."""
 
 import html
-import itertools
 
-from haven.lib.analysis import iter_tokens, token_spans, tokens
+from haven.lib.analysis import matching_spans, token_span, tokens
 from haven.lib.text import normalize
 
 SNIPPET_CHARACTERS = 220
@@ -48,7 +47,7 @@ def make_snippet(
     wanted_set, first_index = set(wanted), _first_index(surfaces if exact else index_terms, wanted)
     first = None
     if first_index is not None:
-        first = next(itertools.islice(token_spans(text, language), first_index, None), None)
+        first = token_span(text, language, first_index)
     if first is None:
         start, end = 0, min(len(text), SNIPPET_CHARACTERS)
     else:
@@ -63,13 +62,13 @@ def make_snippet(
     # Only the window is analysed, from the space before it (a word boundary in every script).
     offset = text.rfind(" ", 0, start) + 1
     pieces, position = [], start
-    for token in iter_tokens(text[offset : end + 40], language):
-        token_start, token_end = token.start + offset, token.end + offset
+    for token_start, token_end in matching_spans(
+        text[offset : end + 40], language, wanted_set, exact
+    ):
+        token_start, token_end = token_start + offset, token_end + offset
         if token_start >= end:
             break
         if token_start < start or token_end > end:
-            continue
-        if (token.surface if exact else token.term) not in wanted_set:
             continue
         pieces.append(html.escape(text[position:token_start]))
         pieces.append(f"<mark>{html.escape(text[token_start:token_end])}</mark>")

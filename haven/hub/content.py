@@ -29,6 +29,7 @@ from haven.hub.models import (
     HelpLine,
     HelpLineKind,
     SearchDocument,
+    SearchLanguageTerm,
     SearchTerm,
     SearchTotals,
     Service,
@@ -476,6 +477,7 @@ def rebuild_search_index() -> None:
     """Index everything again from the database, e.g. after the indexing code changed."""
     SearchDocument.objects.all().delete()
     SearchTerm.objects.all().delete()
+    SearchLanguageTerm.objects.all().delete()
     SearchTotals.objects.all().delete()
     for article in Article.objects.filter(published=True):
         index_article(article)

@@ -383,18 +383,22 @@ def main() -> None:
             subprocess.run([sys.executable, __file__, "SQLite"], env=sqlite, check=True)
         if "postgresql" not in ENGINES:
             return
-        database = POSTGRES.rsplit("/", 1)[0] + "/haven_bench"
+        # A throw-away database named after the given one (haven_NAME -> haven_NAME_bench).
+        name = POSTGRES.rsplit("/", 1)[1].split("?")[0] + "_bench"
+        database = POSTGRES.rsplit("/", 1)[0] + "/" + name
         import psycopg
+        from psycopg import sql
 
+        drop = sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name))
         with psycopg.connect(POSTGRES, dbname="postgres", autocommit=True) as connection:
-            connection.execute("DROP DATABASE IF EXISTS haven_bench")
-            connection.execute("CREATE DATABASE haven_bench")
+            connection.execute(drop)
+            connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
         try:
             postgres = {**base, "HAVEN_DATA_DIR": folder, "HAVEN_DATABASE_URL": database}
             subprocess.run([sys.executable, __file__, "PostgreSQL"], env=postgres, check=True)
         finally:
             with psycopg.connect(POSTGRES, dbname="postgres", autocommit=True) as connection:
-                connection.execute("DROP DATABASE IF EXISTS haven_bench")
+                connection.execute(drop)
 
 
 if __name__ == "__main__":

@@ -30,6 +30,7 @@ from haven.hub.models import (
     HelpLineKind,
     ReviewStatus,
     SearchDocument,
+    SearchLanguageTerm,
     SearchTerm,
     SearchTotals,
     Service,
@@ -512,6 +513,7 @@ def rebuild_search_index() -> None:
     """Index everything again from the database, e.g. after the indexing code changed."""
     SearchDocument.objects.all().delete()
     SearchTerm.objects.all().delete()
+    SearchLanguageTerm.objects.all().delete()
     SearchTotals.objects.all().delete()
     for article in Article.objects.filter(published=True):
         index_article(article)

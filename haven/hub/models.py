@@ -260,6 +260,24 @@ class SearchTerm(models.Model):
         return self.term
 
 
+class SearchLanguageTerm(models.Model):
+    """How many documents of one language contain each analysed word: the vocabulary a typo is
+    corrected to in that language (a Malay word is no English word). SearchTerm keeps the
+    counts over all languages, which ranking weighs."""
+
+    language = models.CharField(max_length=5)
+    term = models.CharField(max_length=100)
+    documents = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["language", "term"], name="search_language_term")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.language}:{self.term}"
+
+
 class SearchTotals(models.Model):
     """Corpus totals for ranking (a single row)."""
 

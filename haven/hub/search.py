@@ -24,8 +24,8 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
-from haven.hub.models import SearchDocument, SearchTerm, SearchTotals
-from haven.hub.snippets import make_snippet
+from haven.hub.models import SearchDocument, SearchLanguageTerm, SearchTerm, SearchTotals
+from haven.hub.snippets import SNIPPET_CHARACTERS, make_snippet  # noqa: F401 (re-exported)
 from haven.hub.synonyms import Synonym, exact_groups, expand, pinned_documents, synonyms_used
 from haven.lib.analysis import SPACED, STEMMERS, tokens
 from haven.lib.text import fold, has_diacritics, normalize
@@ -40,8 +40,6 @@ PHRASE_WEIGHT = 1.5
 TITLE_MATCH_WEIGHT = 0.5
 EXACT_WEIGHT = 1.0
 TYPO_SIMILARITY = 0.4
-# Close words checked for documents in the query's language, at most (zero-hit queries only).
-TYPO_LANGUAGE_CHECKS = 5
 STEM_WEIGHT = 0.5
 SYNONYM_WEIGHT = 0.9  # a synonym counts a little less than the word as typed
 HOME_COUNTRY_BOOST = 1.25
@@ -98,7 +96,7 @@ def _distinct_terms(*texts: str) -> set[str]:
     return {term for text in texts for term in text.split()}
 
 
-def _change_term_counts(terms: set[str], delta: int) -> None:
+def _change_term_counts(terms: set[str], delta: int, language: str) -> None:
     if not terms:
         return
     terms = {term[:100] for term in terms}
@@ -106,8 +104,16 @@ def _change_term_counts(terms: set[str], delta: int) -> None:
         SearchTerm.objects.bulk_create(
             [SearchTerm(term=term) for term in terms], ignore_conflicts=True, batch_size=500
         )
+        SearchLanguageTerm.objects.bulk_create(
+            [SearchLanguageTerm(term=term, language=language) for term in terms],
+            ignore_conflicts=True,
+            batch_size=500,
+        )
     for chunk in _chunks(sorted(terms), 500):
         SearchTerm.objects.filter(term__in=chunk).update(documents=F("documents") + delta)
+        SearchLanguageTerm.objects.filter(language=language, term__in=chunk).update(
+            documents=F("documents") + delta
+        )
 
 
 def _chunks(items: list, size: int):
@@ -148,7 +154,7 @@ def index_document(
         document = SearchDocument.objects.create(
             source=source, key=key, language=language, **values
         )
-        _change_term_counts(new_terms, +1)
+        _change_term_counts(new_terms, +1, language)
         _change_totals(1, values["length"])
         return document
     old_terms = _distinct_terms(document.title_fold, document.body_fold)
@@ -156,8 +162,8 @@ def index_document(
     for name, value in values.items():
         setattr(document, name, value)
     document.save()
-    _change_term_counts(new_terms - old_terms, +1)
-    _change_term_counts(old_terms - new_terms, -1)
+    _change_term_counts(new_terms - old_terms, +1, language)
+    _change_term_counts(old_terms - new_terms, -1, language)
     _change_totals(0, values["length"] - old_length)
     return document
 
@@ -170,7 +176,9 @@ def bulk_index_documents(items: list[dict], batch_size: int = 2000) -> int:
     documents = []
     for item in items:
         values = document_fields(item["title"], item["text"], item["language"])
-        counts.update(_distinct_terms(values["title_fold"], values["body_fold"]))
+        language = item["language"]
+        terms = _distinct_terms(values["title_fold"], values["body_fold"])
+        counts.update((language, term[:100]) for term in terms)
         total_length += values["length"]
         documents.append(
             SearchDocument(
@@ -183,15 +191,29 @@ def bulk_index_documents(items: list[dict], batch_size: int = 2000) -> int:
             )
         )
     SearchDocument.objects.bulk_create(documents, batch_size=batch_size)
-    SearchTerm.objects.bulk_create(
-        [SearchTerm(term=term[:100]) for term in counts],
+    SearchLanguageTerm.objects.bulk_create(
+        [SearchLanguageTerm(term=term, language=language) for language, term in counts],
         ignore_conflicts=True,
         batch_size=batch_size,
     )
-    by_count: dict[int, list[str]] = {}
-    for term, count in counts.items():
-        by_count.setdefault(count, []).append(term[:100])
-    for count, terms in by_count.items():
+    by_count: dict[tuple[str, int], list[str]] = {}
+    for (language, term), count in counts.items():
+        by_count.setdefault((language, count), []).append(term)
+    for (language, count), terms in by_count.items():
+        for chunk in _chunks(terms, 500):
+            SearchLanguageTerm.objects.filter(language=language, term__in=chunk).update(
+                documents=F("documents") + count
+            )
+    overall = Counter()
+    for (_language, term), count in counts.items():
+        overall[term] += count
+    SearchTerm.objects.bulk_create(
+        [SearchTerm(term=term) for term in overall], ignore_conflicts=True, batch_size=batch_size
+    )
+    by_total: dict[int, list[str]] = {}
+    for term, count in overall.items():
+        by_total.setdefault(count, []).append(term)
+    for count, terms in by_total.items():
         for chunk in _chunks(terms, 500):
             SearchTerm.objects.filter(term__in=chunk).update(documents=F("documents") + count)
     _change_totals(len(documents), total_length)
@@ -205,7 +227,8 @@ def remove_document(*, source: str, key: str, language: str | None = None) -> in
         documents = documents.filter(language=language)
     removed = 0
     for document in documents:
-        _change_term_counts(_distinct_terms(document.title_fold, document.body_fold), -1)
+        terms = _distinct_terms(document.title_fold, document.body_fold)
+        _change_term_counts(terms, -1, document.language)
         _change_totals(-1, -document.length)
         document.delete()
         removed += 1
@@ -236,7 +259,8 @@ def parse_groups(query: str, language: str = "vi") -> list[tuple[str, ...]]:
 
 
 def _document_frequencies(terms: list[str]) -> dict[str, int]:
-    """Documents per term; the corpus totals come in the same query, under the key None."""
+    """Documents per term, in all languages together (the rarity ranking was tuned on; see
+    docs/search.md); the corpus totals come in the same query, under the key None."""
     distinct = sorted(set(terms))
     with connection.cursor() as cursor:
         marks = ", ".join(["%s"] * len(distinct))
@@ -265,14 +289,24 @@ def similarity(left: str, right: str) -> float:
     return len(a & b) / len(a | b) if a and b else 0.0
 
 
-def _vocabulary_candidates(term: str) -> list[tuple[str, int]]:
+def _vocabulary_candidates(term: str, language: str | None) -> list[tuple[str, int]]:
+    """Known words sharing trigrams with `term` (of `language`'s documents, or of any)."""
+    # With a language, the word's count in that language's documents replaces the overall one.
+    join = (
+        "JOIN hub_searchlanguageterm AS l ON l.term = t.term AND l.language = %s "
+        "AND l.documents > 0 "
+        if language
+        else ""
+    )
+    documents = "l.documents" if language else "t.documents"
+    extra = [language] if language else []
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
-                "SELECT term, documents FROM hub_searchterm "
-                "WHERE documents > 0 AND lower(term) %% %s "
-                "ORDER BY similarity(lower(term), %s) DESC LIMIT 30",
-                [term, term],
+                f"SELECT t.term, {documents} FROM hub_searchterm AS t {join}"  # noqa: S608 (constants)
+                "WHERE t.documents > 0 AND lower(t.term) %% %s "
+                "ORDER BY similarity(lower(t.term), %s) DESC, t.term LIMIT 30",
+                [*extra, term, term],
             )
         else:
             grams = sorted({gram for gram in _trigrams(term) if " " not in gram})
@@ -280,49 +314,49 @@ def _vocabulary_candidates(term: str) -> list[tuple[str, int]]:
                 return []
             expression = " OR ".join(f'"{gram}"' for gram in grams)
             cursor.execute(
-                "SELECT t.term, t.documents FROM hub_term_trigram "
-                "JOIN hub_searchterm t ON t.id = hub_term_trigram.rowid "
+                f"SELECT t.term, {documents} FROM hub_term_trigram "  # noqa: S608 (constants)
+                f"JOIN hub_searchterm t ON t.id = hub_term_trigram.rowid {join}"
                 "WHERE hub_term_trigram MATCH %s AND t.documents > 0 "
-                "ORDER BY hub_term_trigram.rank LIMIT 30",
-                [expression],
+                "ORDER BY hub_term_trigram.rank, t.term LIMIT 30",
+                [*extra, expression],
             )
         return cursor.fetchall()
 
 
 def correct_term(term: str, language: str | None = None) -> str | None:
     """The known word closest to a word no document contains, if one is close enough; with a
-    `language`, only a word that documents in that language contain (the vocabulary is shared:
-    "pasport" must become English "passport", not Indonesian "paspor")."""
+    `language`, only a word of that language's vocabulary ("pasport" must become English
+    "passport", not Indonesian "paspor")."""
     if len(term) < 4 or term.isdigit():
         return None
     scored = [
         (similarity(term, candidate), documents, candidate)
-        for candidate, documents in _vocabulary_candidates(term)
+        for candidate, documents in _vocabulary_candidates(term, language)
     ]
     scored = [item for item in scored if item[0] >= TYPO_SIMILARITY]
     if not scored:
         return None
     # Most similar first, then the commoner word, then alphabetical: the same on both engines.
     scored.sort(key=lambda item: (-item[0], -item[1], item[2]))
-    if language is None:
-        return scored[0][2]
-    for _score, _documents, candidate in scored[:TYPO_LANGUAGE_CHECKS]:
-        if _candidates([(candidate,)], language, any_term=False)[0]:
-            return candidate
-    return None
+    return scored[0][2]
 
 
-def _candidates(
-    groups: list[tuple[str, ...]], language: str, any_term: bool
-) -> tuple[list[int], int]:
+def as_groups(terms) -> list[tuple[str, ...]]:
+    """A query as term groups: a document matches a group if it has any of its terms (a plain
+    term is a group of one; synonyms make larger groups)."""
+    return [term if isinstance(term, tuple) else (term,) for term in terms]
+
+
+def _candidates(groups: list, language: str, any_term: bool) -> tuple[list[int], int]:
     """Ids of up to CANDIDATES matching documents, pre-ranked by the engine, and the count:
     documents with every group (or, with any_term, any group); a group is any of its
-    alternatives, an alternative of several words a phrase.
+    alternatives, an alternative of several words a phrase (a plain term is a group of one).
 
     At most SCAN_LIMIT + 1 matches are looked at, in index order: ranking every match of a
     word found in most documents would cost time in proportion to the whole corpus. The count
     is exact up to SCAN_LIMIT; past it the caller says "more than".
     """
+    groups = as_groups(groups)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             query = (" | " if any_term else " & ").join(
@@ -383,9 +417,21 @@ def _term_score(padded: tuple[str, ...], term: str, exact: str, idf: dict, norm:
     return idf[term] * frequency * (K1 + 1) / (frequency + norm) if frequency else 0.0
 
 
+def _as_exact(groups: list[tuple[str, ...]], exact_groups: list) -> list[tuple[str, ...]]:
+    """Each group's alternatives as written; a plain word written stands for the group's first
+    term, its other alternatives as they are (see as_groups)."""
+    return [
+        exact if isinstance(exact, tuple) else (exact, *group[1:])
+        for group, exact in zip(groups, exact_groups, strict=True)
+    ]
+
+
 def best_alternatives(document, groups, exact_groups, idf: dict, average_length: float):
     """Per group, the number of its best alternative in the document (0, as typed, when none
-    matches) and that alternative's score (a synonym's times SYNONYM_WEIGHT)."""
+    matches) and that alternative's score (a synonym's times SYNONYM_WEIGHT). Plain terms and
+    words are groups of one (see as_groups)."""
+    groups = as_groups(groups)
+    exact_groups = _as_exact(groups, exact_groups)
     norm = K1 * (1 - B + B * document.length / average_length)
     fields = [document.title_fold, document.body_fold]
     if document.language in STEMMERS:
@@ -404,7 +450,10 @@ def best_alternatives(document, groups, exact_groups, idf: dict, average_length:
 
 
 def score_document(document, groups, exact_groups, idf: dict, average_length: float) -> float:
-    """The document's score for a query of term groups (see haven.hub.synonyms)."""
+    """The document's score for a query of term groups (see haven.hub.synonyms; plain terms
+    are groups of one): each group scores as its best alternative."""
+    groups = as_groups(groups)
+    exact_groups = _as_exact(groups, exact_groups)
     best = best_alternatives(document, groups, exact_groups, idf, average_length)
     seen, score = set(), 0.0
     for group, (_index, alternative_score) in zip(groups, best, strict=True):
@@ -588,11 +637,14 @@ def optimize_index() -> None:
             cursor.execute("ANALYZE")
 
 
-def term_counts_from_scratch() -> Counter:
-    """Document counts recomputed from the documents (for checks and repairs)."""
+def term_counts_from_scratch(by_language: bool = False) -> Counter:
+    """Document counts recomputed from the documents (for checks and repairs): per term, or
+    per (language, term) as SearchTerm keeps them."""
     counts = Counter()
-    for title_fold, body_fold in SearchDocument.objects.values_list(
-        "title_fold", "body_fold"
-    ).iterator():
-        counts.update(_distinct_terms(title_fold, body_fold))
+    rows = SearchDocument.objects.values_list("language", "title_fold", "body_fold")
+    for language, title_fold, body_fold in rows.iterator():
+        terms = _distinct_terms(title_fold, body_fold)
+        if by_language:
+            terms = [(language, term) for term in terms]
+        counts.update(terms)
     return counts

@@ -1,10 +1,8 @@
-"""Snippets of search results: a short piece of the text around the match, matched words marked."""
+"""Snippets of search results: a short piece of the original text with the matched words marked."""
 
 import html
-import itertools
-from collections import deque
 
-from haven.lib.analysis import iter_tokens, tokens
+from haven.lib.analysis import matching_spans, token_span, tokens
 from haven.lib.text import normalize
 
 SNIPPET_CHARACTERS = 220
@@ -47,38 +45,34 @@ def make_snippet(
     exact = exact and any(f" {word} " in f" {surfaces} " for word in exact_terms)
     wanted = exact_terms if exact else terms
     wanted_set, first_index = set(wanted), _first_index(surfaces if exact else index_terms, wanted)
-    stream = iter_tokens(text, language)
-    first, before = None, deque(maxlen=SNIPPET_CHARACTERS // 2)
+    first = None
     if first_index is not None:
-        for number, token in enumerate(stream):
-            if number == first_index:
-                first = token
-                break
-            before.append(token)
+        first = token_span(text, language, first_index)
     if first is None:
         start, end = 0, min(len(text), SNIPPET_CHARACTERS)
-        stream = iter_tokens(text, language)
     else:
-        start = max(0, first.start - SNIPPET_CHARACTERS // 3)
+        start = max(0, first[0] - SNIPPET_CHARACTERS // 3)
         end = min(len(text), start + SNIPPET_CHARACTERS)
         if start > 0:
             space = text.find(" ", start)
-            start = space + 1 if 0 <= space < first.start else start
-        stream = itertools.chain(before, [first], stream)
+            start = space + 1 if 0 <= space < first[0] else start
     if end < len(text):
         space = text.rfind(" ", start, end)
-        end = space if space > (first.end if first else start) else end
+        end = space if space > (first[1] if first else start) else end
+    # Only the window is analysed, from the space before it (a word boundary in every script).
+    offset = text.rfind(" ", 0, start) + 1
     pieces, position = [], start
-    for token in stream:
-        if token.start >= end:
+    for token_start, token_end in matching_spans(
+        text[offset : end + 40], language, wanted_set, exact
+    ):
+        token_start, token_end = token_start + offset, token_end + offset
+        if token_start >= end:
             break
-        if token.start < start or token.end > end:
+        if token_start < start or token_end > end:
             continue
-        if (token.surface if exact else token.term) not in wanted_set:
-            continue
-        pieces.append(html.escape(text[position : token.start]))
-        pieces.append(f"<mark>{html.escape(text[token.start : token.end])}</mark>")
-        position = token.end
+        pieces.append(html.escape(text[position:token_start]))
+        pieces.append(f"<mark>{html.escape(text[token_start:token_end])}</mark>")
+        position = token_end
     pieces.append(html.escape(text[position:end]))
     snippet = "".join(pieces).strip()
     return ("… " if start > 0 else "") + snippet + (" …" if end < len(text) else "")

@@ -14,6 +14,7 @@ a search, so a query meets a document exactly when they share analysed terms.
   such a text (ASEAN, ACTIP, 1300) come out as words too, folded.
 """
 
+import itertools
 import re
 import sys
 import threading
@@ -84,6 +85,41 @@ def iter_tokens(text: str, language: str) -> Iterator[Token]:
             if stemmer is not None:
                 term = stemmer.stemWord(term)
             yield Token(match.start(), match.end(), surface, sys.intern(term))
+
+
+def token_span(text: str, language: str, number: int) -> tuple[int, int] | None:
+    """Where word `number` (counted from 0, as iter_tokens counts) stands in normalize(text),
+    found without making tokens; None past the last word."""
+    text = normalize(text or "")
+    folded = fold(text)
+    if language not in SEGMENTED:
+        found = next(itertools.islice(LATIN_WORD.finditer(folded), number, None), None)
+        return found.span() if found else None
+    for start, end in _segments(text, language):
+        for match in SCRIPT_WORD.finditer(folded, start, end):
+            if number == 0:
+                return match.span()
+            number -= 1
+    return None
+
+
+def matching_spans(text: str, language: str, wanted: set[str], exact: bool) -> Iterator:
+    """Places in normalize(text) of the words whose term (or, if `exact`, whose surface) is in
+    `wanted`: iter_tokens filtered, without making the tokens of the other words."""
+    text = normalize(text or "")
+    folded = fold(text)
+    pattern = SCRIPT_WORD if language in SEGMENTED else LATIN_WORD
+    stemmer = _stemmer(STEMMERS[language]) if language in STEMMERS and not exact else None
+    for start, end in _segments(text, language):
+        for match in pattern.finditer(folded, start, end):
+            if exact:
+                key = text[match.start() : match.end()].lower()
+            else:
+                key = match.group().lower()
+                if stemmer is not None:
+                    key = stemmer.stemWord(key)
+            if key in wanted:
+                yield match.span()
 
 
 def tokens(text: str, language: str) -> list[Token]:

@@ -42,7 +42,7 @@ LANGUAGES: tuple[Language, ...] = (
     # show the rest of the interface in English.
     Language("th", "ไทย", "Thai", reviewed=False, catalogue_complete=True),
     Language("km", "ខ្មែរ", "Khmer", reviewed=False, catalogue_complete=True),
-    Language("lo", "ລາວ", "Lao", reviewed=False, catalogue_complete=False),
+    Language("lo", "ລາວ", "Lao", reviewed=False, catalogue_complete=True),
     Language("my", "မြန်မာ", "Burmese", reviewed=False, catalogue_complete=True),
     Language("id", "Bahasa Indonesia", "Indonesian", reviewed=False, catalogue_complete=True),
     Language("ms", "Bahasa Melayu", "Malay", reviewed=False, catalogue_complete=True),

@@ -25,7 +25,7 @@ def count_per_language(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('hub', '0006_article_aliases'),
+        ('hub', '0007_article_review'),
     ]
 
     operations = [

@@ -46,7 +46,7 @@ LANGUAGES: tuple[Language, ...] = (
     Language("my", "မြန်မာ", "Burmese", reviewed=False, catalogue_complete=True),
     Language("id", "Bahasa Indonesia", "Indonesian", reviewed=False, catalogue_complete=True),
     Language("ms", "Bahasa Melayu", "Malay", reviewed=False, catalogue_complete=True),
-    Language("fil", "Filipino", "Filipino", reviewed=False, catalogue_complete=False),
+    Language("fil", "Filipino", "Filipino", reviewed=False, catalogue_complete=True),
 )
 
 # The language shown when a text has no version in the reader's language.

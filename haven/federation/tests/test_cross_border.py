@@ -287,3 +287,18 @@ def test_the_referral_pages_name_the_other_country(alice, carol, linked):
         assert "Haven Viet Nam (VN)" in incoming
         request = receiver.get(f"/en/staff/cases/{received.case_id}/")
         assert request.status_code == 200
+
+
+def test_the_receiver_answers_an_incoming_referral_and_cannot_revoke_it(alice, carol, linked):
+    """The receiving side owns the case it opened for the referral: its page must still offer
+    Accept and Decline (then Complete), never Revoke or a local transfer of that referral."""
+    case = make_case(alice, consent=ABROAD)
+    _sent, received = send_and_deliver(alice, carol, case)
+    with site(TH):
+        receiver = sign_in(Client(), carol)
+        page = receiver.get(f"/en/staff/cases/{received.case_id}/").content.decode()
+        assert f"/referrals/{received.pk}/accept/" in page or "Accept" in page
+        assert ">Revoke<" not in page and "Haven Viet Nam (VN) →" in page
+        assert api_post(carol, f"/referrals/{received.pk}/accept").status_code == 200
+        page = receiver.get(f"/en/staff/cases/{received.case_id}/").content.decode()
+        assert "Mark as completed" in page and ">Revoke<" not in page

@@ -165,9 +165,23 @@ def commitments_csv(request):
     return _csv(spreadsheets.export_commitments(Commitment.objects.all()), "commitments.csv")
 
 
+CSV_FILE = {"type": "string", "format": "binary"}
+CSV_BODY = {  # read by hand in `_import`: the CSV as the body, or as the form's `file`
+    "required": True,
+    "content": {
+        "multipart/form-data": {
+            "schema": {"type": "object", "properties": {"file": CSV_FILE}, "required": ["file"]}
+        },
+        "text/csv": {"schema": CSV_FILE},
+    },
+}
+
+
 def _import(request, importer):
+    upload = request.FILES.get("file")
+    data = upload.read() if upload is not None else request.body
     try:
-        count = importer(request.auth, request.body)
+        count = importer(request.auth, data)
     except spreadsheets.ImportErrors as problems:
         raise ValidationError(
             [
@@ -179,7 +193,10 @@ def _import(request, importer):
 
 
 @router.post(
-    "/commitments/import", response={201: dict}, summary="Import commitments from CSV (all or none)"
+    "/commitments/import",
+    response={201: dict},
+    openapi_extra={"requestBody": CSV_BODY},
+    summary="Import commitments from CSV (all or none)",
 )
 def import_commitments(request):
     return _import(request, spreadsheets.import_commitments)
@@ -188,6 +205,7 @@ def import_commitments(request):
 @router.post(
     "/progress/import",
     response={201: dict},
+    openapi_extra={"requestBody": CSV_BODY},
     summary="Import progress reports from CSV (all or none)",
 )
 def import_progress(request):

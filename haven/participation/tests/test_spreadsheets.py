@@ -45,6 +45,13 @@ class TestProgressImport:
             "Training, second round."
         )
 
+    def test_the_api_also_takes_the_csv_as_a_form_file(self, client, commitments, oscar):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        file = SimpleUploadedFile("progress.csv", GOOD.encode("utf-8"), content_type="text/csv")
+        response = client.post("/api/v1/progress/import", {"file": file}, headers=auth(oscar))
+        assert response.status_code == 201 and response.json() == {"imported": 2}
+
     def test_one_bad_row_writes_nothing_and_every_error_is_named(self, client, commitments, oscar):
         response = api_import(client, oscar, "/api/v1/progress/import", BAD)
         assert response.status_code == 422

@@ -57,7 +57,7 @@ def test_with_a_replica_statistics_read_from_it():
     env = {**os.environ, "HAVEN_REPLICA_DATABASE_URL": default, "PYTHONPATH": str(ROOT)}
     env.pop("PYTEST_XDIST_WORKER", None)
     result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:xdist", "haven/stats/tests/replica_checks.py"],
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:xdist", "-o", "addopts=", "haven/stats/tests/replica_checks.py"],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=600, check=False,
     )  # fmt: skip
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]

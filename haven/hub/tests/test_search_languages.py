@@ -79,7 +79,9 @@ def first(query, language):
         # titled "ខ្សែទូរស័ព្ទជំនួយ៖ ...", rightly fill the first ten results for it.
         ("km", "បង្ខិតបង្ខំ ធ្វើការ"),
         ("lo", "ການຄ້າມະນຸດ"),
-        ("lo", "ສາຍດ່ວນ"),
+        # not "ສາຍດ່ວນ" (hotline): with the whole Lao catalogue the help pages, titled with it,
+        # rightly come first for it
+        ("lo", "ບັງຄັບ"),
         ("my", "လူကုန်ကူးမှု"),
         # not "အကူအညီ" (help): in Burmese every help page is titled "help-lines"
         ("my", "လိမ်လည်"),

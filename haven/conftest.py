@@ -1,5 +1,6 @@
 """Fixtures for the whole suite: the personas of DESIGN.md §4, made once per test database."""
 
+import os
 from pathlib import Path
 
 import pytest
@@ -133,3 +134,17 @@ def _anchor_file(settings, tmp_path):
     """Audit anchors go to a file of the test's own, never to var/."""
     settings.HAVEN_AUDIT_ANCHOR = "file"
     settings.HAVEN_AUDIT_ANCHOR_FILE = tmp_path / "audit-anchors.log"
+
+
+def pytest_collection_modifyitems(config, items):
+    """The live federation tests start their own two servers, one on SQLite and one on
+    PostgreSQL, whatever the suite's database: `make test` runs them once, in the PostgreSQL
+    run, rather than twice the same. HAVEN_LIVE_TESTS=always runs them in any run."""
+    if os.environ.get("HAVEN_LIVE_TESTS") == "always":
+        return
+    if os.environ.get("HAVEN_DATABASE_URL", "").startswith("postgresql://"):
+        return
+    live = [item for item in items if item.get_closest_marker("live")]
+    if live:
+        config.hook.pytest_deselected(items=live)
+        items[:] = [item for item in items if not item.get_closest_marker("live")]

@@ -6,8 +6,9 @@ from typing import Any
 
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
-from ninja.errors import ValidationError
+from ninja.errors import HttpError, ValidationError
 
 from haven.accounts.api import TokenAuth
 from haven.lib.spreadsheets import SafeWriter
@@ -178,8 +179,13 @@ CSV_BODY = {  # read by hand in `_import`: the CSV as the body, or as the form's
 
 
 def _import(request, importer):
-    upload = request.FILES.get("file")
-    data = upload.read() if upload is not None else request.body
+    if (request.content_type or "").startswith("multipart/form-data"):
+        upload = request.FILES.get("file")
+        if upload is None:
+            raise HttpError(422, _("Send the file in a multipart field named “file”."))
+        data = upload.read()
+    else:
+        data = request.body
     try:
         count = importer(request.auth, data)
     except spreadsheets.ImportErrors as problems:

@@ -52,6 +52,11 @@ class TestProgressImport:
         response = client.post("/api/v1/progress/import", {"file": file}, headers=auth(oscar))
         assert response.status_code == 201 and response.json() == {"imported": 2}
 
+    def test_a_form_without_the_file_field_is_refused_naming_it(self, client, commitments, oscar):
+        response = client.post("/api/v1/progress/import", {"csv": "x"}, headers=auth(oscar))
+        assert response.status_code == 422 and "file" in response.content.decode()
+        assert not ProgressReport.objects.filter(period="2025-H2").exists()
+
     def test_one_bad_row_writes_nothing_and_every_error_is_named(self, client, commitments, oscar):
         response = api_import(client, oscar, "/api/v1/progress/import", BAD)
         assert response.status_code == 422

@@ -152,8 +152,10 @@ class Deployment:
 
     def pin(self, other: "Deployment", fingerprint: str) -> str:
         """`haven add_peer` the other deployment, checked against the fingerprint given."""
+        # `--fingerprint=` keeps a fingerprint that starts with "-" (base64url) from reading as
+        # an option, as it did once in twenty-odd runs.
         return self.haven(
-            "add_peer", other.url, "--country", other.country, "--fingerprint", fingerprint
+            "add_peer", other.url, "--country", other.country, f"--fingerprint={fingerprint}"
         )
 
     def deliver(self) -> str:

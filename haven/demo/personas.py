@@ -46,10 +46,13 @@ PERSONAS = [
 
 
 @transaction.atomic
-def create_demo_data(password_for) -> dict[str, str]:
-    """Create what is missing; return {username: password} for the accounts made now."""
+def create_demo_data(
+    password_for, organisations_list=None, personas=None, accepts_cross_border=False
+) -> dict[str, str]:
+    """Create what is missing; return {username: password} for the accounts made now.
+    Another country's demo passes its own organisations and personas (haven.demo.thailand)."""
     organisations = {}
-    for demo in ORGANISATIONS:
+    for demo in organisations_list or ORGANISATIONS:
         organisation = Organisation.objects.filter(name=demo.name).first()
         if organisation is None:
             organisation = services.create_organisation(
@@ -58,11 +61,12 @@ def create_demo_data(password_for) -> dict[str, str]:
                 org_type=demo.org_type,
                 country=demo.country,
                 receives_public_reports=demo.receives_public_reports,
+                **({"accepts_cross_border": True} if accepts_cross_border else {}),
             )
         organisations[demo.key] = organisation
 
     created = {}
-    for persona in PERSONAS:
+    for persona in personas or PERSONAS:
         if User.objects.filter(username=persona.username).exists():
             continue
         password = password_for(persona.username)
